@@ -1,0 +1,148 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the DtsPowerShell module.
+.DESCRIPTION
+    Build (default): assembles an importable module at artifacts/DtsPowerShell/DtsPowerShell.psd1.
+    Test:  builds, then runs the xunit tests and the Pester tests against throw-away MariaDB servers on
+           loopback, and ends with one line "N passed, N failed, N skipped" (exit code 1 when any failed).
+    Demo:  builds, starts two throw-away MariaDB servers, creates a sync job between them, runs its precheck
+           and shows the results; the servers are stopped and removed at the end.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Artifacts = Join-Path $Root 'artifacts'
+$ModuleOut = Join-Path $Artifacts 'DtsPowerShell'
+$TestResults = Join-Path $Artifacts 'test-results'
+# Under 'dotnet pwsh' the process is dotnet itself; a child PowerShell is then 'dotnet <PSHOME>/pwsh.dll'.
+$PwshCommand = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+    @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
+} else { @([Environment]::ProcessPath) }
+
+function Invoke-Pwsh {
+    $exe, $first = $PwshCommand
+    & $exe @($first | Where-Object { $_ }) -NoProfile -NonInteractive @args
+}
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Get-ModuleVersion {
+    ([xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version | Select-Object -First 1
+}
+
+function Invoke-Build {
+    Write-Host "Building the module into $ModuleOut"
+    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
+    Invoke-Dotnet publish (Join-Path $Root 'src/DtsPowerShell') -c $Configuration -o (Join-Path $ModuleOut 'bin') --nologo -v quiet
+    Invoke-Dotnet build (Join-Path $Root 'src/DtsPowerShell.LoadContext') -c $Configuration --nologo -v quiet
+    Copy-Item (Join-Path $Root "src/DtsPowerShell.LoadContext/bin/$Configuration/net10.0/DtsPowerShell.LoadContext.dll") $ModuleOut
+    Get-ChildItem (Join-Path $ModuleOut 'bin') -Filter '*.xml' | Remove-Item
+    Copy-Item (Join-Path $Root 'module/DtsPowerShell.psm1'), (Join-Path $Root 'module/DtsPowerShell.Format.ps1xml') $ModuleOut
+    $manifest = Get-Content -Raw (Join-Path $Root 'module/DtsPowerShell.psd1')
+    $manifest.Replace("ModuleVersion        = '0.0.0'", "ModuleVersion        = '$(Get-ModuleVersion)'") |
+        Set-Content -NoNewline (Join-Path $ModuleOut 'DtsPowerShell.psd1')
+    # Help is generated in a child process: it imports the built module to read each cmdlet's parameters.
+    Invoke-Pwsh -File (Join-Path $Root '.build/ConvertTo-MamlHelp.ps1') `
+        -ManifestPath (Join-Path $ModuleOut 'DtsPowerShell.psd1') `
+        -MarkdownPath (Join-Path $Root 'docs/en-US') `
+        -OutputPath (Join-Path $ModuleOut 'en-US/DtsPowerShell.dll-Help.xml')
+    if ($LASTEXITCODE -ne 0) { throw 'Generating the cmdlet help failed.' }
+    Write-Host "Module ready: $(Join-Path $ModuleOut 'DtsPowerShell.psd1')"
+}
+
+function Assert-MariaDb {
+    if (Get-Command mariadbd -ErrorAction Ignore) { return }
+    if (Test-Path /usr/sbin/mariadbd) { return }
+    $isRoot = $IsLinux -and ((& id -u) -eq '0')
+    if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Host 'mariadbd not found: installing Debian''s mariadb-server and mariadb-client'
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get update -qq
+        & apt-get install -y -qq mariadb-server mariadb-client | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw 'apt-get install mariadb-server mariadb-client failed.' }
+        return
+    }
+    throw 'The tests and the demo start throw-away MariaDB servers, and mariadbd was not found. Install it: sudo apt-get install -y mariadb-server mariadb-client'
+}
+
+function Get-PesterModulePath {
+    Invoke-Dotnet restore (Join-Path $Root 'tests/TestTools/TestTools.proj') --nologo -v quiet
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $version = ([xml](Get-Content -Raw (Join-Path $Root 'tests/TestTools/TestTools.proj'))).Project.ItemGroup.PackageDownload |
+        Where-Object Include -eq 'Pester' | ForEach-Object { $_.Version.Trim('[', ']') }
+    Join-Path $packages.Trim() "pester/$version/tools/Pester.psd1"
+}
+
+function Get-TrxCounts([string] $Path) {
+    $counters = ([xml](Get-Content -Raw $Path)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+    }
+}
+
+function Invoke-Test {
+    Assert-MariaDb
+    Invoke-Build
+    Invoke-Dotnet build (Join-Path $Root 'DtsPowerShell.sln') -c $Configuration --nologo -v quiet
+    if (Test-Path $TestResults) { Remove-Item -Recurse -Force $TestResults }
+
+    Write-Host 'Running the xunit tests'
+    & dotnet test (Join-Path $Root 'tests/DtsPowerShell.Engine.Tests') -c $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=engine.trx' --logger 'console;verbosity=normal' --results-directory $TestResults
+    $xunit = if (Test-Path (Join-Path $TestResults 'engine.trx')) { Get-TrxCounts (Join-Path $TestResults 'engine.trx') }
+             else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+
+    Write-Host 'Running the Pester tests'
+    $pesterModule = Get-PesterModulePath
+    $env:DTS_TEST_CONFIGURATION = $Configuration
+    $pesterScript = "Import-Module '$pesterModule'; " +
+        "`$c = New-PesterConfiguration; `$c.Run.Path = '$(Join-Path $Root 'tests/Pester')'; `$c.Run.PassThru = `$true; " +
+        "`$c.Output.Verbosity = 'Detailed'; `$r = Invoke-Pester -Configuration `$c; " +
+        "Set-Content -Path '$(Join-Path $TestResults 'pester.txt')' -Value ('{0} {1} {2}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount), `$r.SkippedCount)"
+    Invoke-Pwsh -Command $pesterScript
+    $pester = if (Test-Path (Join-Path $TestResults 'pester.txt')) {
+        $p, $f, $s = (Get-Content (Join-Path $TestResults 'pester.txt')) -split ' '
+        [pscustomobject]@{ Passed = [int]$p; Failed = [int]$f; Skipped = [int]$s }
+    } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    Write-Output "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Assert-MariaDb
+    Invoke-Build
+    Invoke-Dotnet build (Join-Path $Root 'tests/DtsPowerShell.TestServers') -c $Configuration --nologo -v quiet
+    Invoke-Pwsh -File (Join-Path $Root 'tests/Demo.ps1') -Configuration $Configuration
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Clean' { if (Test-Path $Artifacts) { Remove-Item -Recurse -Force $Artifacts } }
+}

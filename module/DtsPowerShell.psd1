@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'DtsPowerShell.psm1'
+    ModuleVersion        = '0.0.0'
+    GUID                 = '6f0c2a8e-4d0b-4a57-9a55-2f3b1f9d7c41'
+    Author               = 'DtsPowerShell contributors'
+    CompanyName          = 'DtsPowerShell'
+    Copyright            = '(c) DtsPowerShell contributors. MIT License.'
+    Description          = 'Keeps a target MySQL in sync with a source MySQL: precheck, schema and data initialisation, and real-time sync from the binlog, as background jobs.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('DtsPowerShell.Format.ps1xml')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'New-DtsSyncJob'
+        'Get-DtsSyncJob'
+        'Remove-DtsSyncJob'
+        'Test-DtsPrecheck'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('MySQL', 'MariaDB', 'Replication', 'Binlog', 'Sync', 'DTS')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

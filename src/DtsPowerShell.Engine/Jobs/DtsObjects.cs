@@ -1,0 +1,14 @@
+namespace DtsPowerShell.Engine.Jobs;
+
+/// <summary>The objects the sync itself keeps on the servers.</summary>
+public static class DtsObjects
+{
+    /// <summary>The database that holds the heartbeat table on the source and the checkpoint table on the target.</summary>
+    public const string Database = "_dts";
+
+    /// <summary>The source table the job writes a heartbeat to, so latency is measured rather than guessed.</summary>
+    public const string HeartbeatTable = "_##dts_mysql_heartbeat##_";
+
+    /// <summary>Connections a running job opens on each side at most (snapshot workers, stream or applier, control).</summary>
+    public const int ConnectionsPerSide = 4;
+}

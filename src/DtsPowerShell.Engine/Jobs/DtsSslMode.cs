@@ -1,0 +1,20 @@
+namespace DtsPowerShell.Engine.Jobs;
+
+/// <summary>How a job's connection to a server is secured.</summary>
+public enum DtsSslMode
+{
+    /// <summary>Unencrypted.</summary>
+    None,
+
+    /// <summary>TLS when the server offers it, else unencrypted.</summary>
+    Preferred,
+
+    /// <summary>TLS, without checking the server's certificate.</summary>
+    Required,
+
+    /// <summary>TLS, the certificate signed by a trusted authority.</summary>
+    VerifyCA,
+
+    /// <summary>TLS, the certificate trusted and naming the host.</summary>
+    VerifyFull,
+}

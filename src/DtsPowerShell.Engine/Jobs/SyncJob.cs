@@ -1,0 +1,80 @@
+using DtsPowerShell.Engine.Selection;
+
+namespace DtsPowerShell.Engine.Jobs;
+
+/// <summary>A sync job as stored: what it syncs, from where to where, and how far it has come. Holds no password.</summary>
+public sealed class SyncJob
+{
+    internal SyncJob(
+        string id,
+        string name,
+        ServerEndpoint source,
+        string sourceUser,
+        DtsSslMode sourceSslMode,
+        ServerEndpoint target,
+        string targetUser,
+        DtsSslMode targetSslMode,
+        ObjectSelection selection,
+        IReadOnlyDictionary<string, string> mapping,
+        InitialSync initialSync,
+        SyncJobState state,
+        DateTime createdAt,
+        DateTime? lastPrecheckAt)
+    {
+        Id = id;
+        Name = name;
+        SourceEndpoint = source;
+        SourceUser = sourceUser;
+        SourceSslMode = sourceSslMode;
+        TargetEndpoint = target;
+        TargetUser = targetUser;
+        TargetSslMode = targetSslMode;
+        Selection = selection;
+        Mapping = mapping;
+        NameMapping = NameMapping.Create(mapping, selection);
+        InitialSync = initialSync;
+        State = state;
+        CreatedAt = createdAt;
+        LastPrecheckAt = lastPrecheckAt;
+    }
+
+    public string Id { get; }
+
+    public string Name { get; }
+
+    public string Source => SourceEndpoint.ToString();
+
+    public string SourceUser { get; }
+
+    public DtsSslMode SourceSslMode { get; }
+
+    public string Target => TargetEndpoint.ToString();
+
+    public string TargetUser { get; }
+
+    public DtsSslMode TargetSslMode { get; }
+
+    public string[] Objects => Selection.Objects.Select(o => o.ToString()).ToArray();
+
+    public IReadOnlyDictionary<string, string> Mapping { get; }
+
+    public InitialSync InitialSync { get; }
+
+    public SyncJobState State { get; }
+
+    /// <summary>When the job was created, in UTC.</summary>
+    public DateTime CreatedAt { get; }
+
+    /// <summary>When the last precheck finished, in UTC; null before the first.</summary>
+    public DateTime? LastPrecheckAt { get; }
+
+    internal ServerEndpoint SourceEndpoint { get; }
+
+    internal ServerEndpoint TargetEndpoint { get; }
+
+    internal ObjectSelection Selection { get; }
+
+    internal NameMapping NameMapping { get; }
+
+    public override string ToString() => $"{Name} ({Id})";
+}

@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+
+namespace DtsPowerShell.Engine.State;
+
+/// <summary>
+/// The job state file: one SQLite database in WAL mode, created owner-only, migrated to the current schema
+/// on open. Many processes may read and write it at once.
+/// </summary>
+public sealed class StateStore
+{
+    private readonly string connectionString;
+
+    private StateStore(string path)
+    {
+        Path = path;
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+        Secrets = SecretProtector.ForKeyFile(StatePaths.KeyPathFor(path));
+        Jobs = new SyncJobRepository(this);
+        Prechecks = new PrecheckRepository(this);
+    }
+
+    public string Path { get; }
+
+    public SyncJobRepository Jobs { get; }
+
+    public PrecheckRepository Prechecks { get; }
+
+    internal SecretProtector Secrets { get; }
+
+    /// <summary>Opens (creating and migrating where needed) the state file at <paramref name="path"/> or the default place.</summary>
+    public static StateStore Open(string? path = null)
+    {
+        var resolved = StatePaths.Resolve(path);
+        OwnerOnlyFile.CreateIfMissing(resolved);
+        var store = new StateStore(resolved);
+        store.Migrate();
+        return store;
+    }
+
+    internal SqliteConnection Connect()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    private void Migrate()
+    {
+        using var connection = Connect();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = Convert.ToInt32(Scalar(connection, transaction, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > StateMigrations.Steps.Length)
+        {
+            throw new InvalidOperationException(
+                $"The state file '{Path}' has schema version {version}, newer than this module knows ({StateMigrations.Steps.Length}). " +
+                "Update the DtsPowerShell module, or use another -StatePath.");
+        }
+
+        for (var step = version; step < StateMigrations.Steps.Length; step++)
+        {
+            Scalar(connection, transaction, StateMigrations.Steps[step]);
+            Scalar(connection, transaction, $"PRAGMA user_version = {step + 1};");
+        }
+
+        transaction.Commit();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Selection;
+using Microsoft.Data.Sqlite;
+
+namespace DtsPowerShell.Engine.State;
+
+/// <summary>Jobs in the state file: create, read, remove, and the stored credentials a run needs.</summary>
+public sealed class SyncJobRepository
+{
+    private const string IdAlphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    private const string Columns =
+        "id, name, source_host, source_port, source_user, source_ssl_mode, target_host, target_port, target_user, " +
+        "target_ssl_mode, objects, mapping, initial_sync, state, created_at, last_precheck_at";
+
+    private readonly StateStore store;
+
+    internal SyncJobRepository(StateStore store) => this.store = store;
+
+    public SyncJob Create(SyncJobDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var createdAt = DateTime.UtcNow;
+        var name = string.IsNullOrWhiteSpace(definition.Name)
+            ? "dts-" + createdAt.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)
+            : definition.Name.Trim();
+        using var connection = store.Connect();
+        for (var attempt = 0; ; attempt++)
+        {
+            var id = NewId();
+            using var insert = connection.CreateCommand();
+            insert.CommandText =
+                "INSERT INTO jobs (id, name, source_host, source_port, source_user, source_secret, source_ssl_mode, " +
+                "target_host, target_port, target_user, target_secret, target_ssl_mode, objects, mapping, initial_sync, state, created_at) " +
+                "VALUES ($id, $name, $sh, $sp, $su, $ss, $sm, $th, $tp, $tu, $ts, $tm, $objects, $mapping, $initial, $state, $created)";
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$name", name);
+            AddEndpoint(insert, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
+            AddEndpoint(insert, "t", definition.Target, store.Secrets.Protect(definition.Target.Password, SecretContext(id, "target")));
+            insert.Parameters.AddWithValue("$objects", JsonSerializer.Serialize(definition.Selection.Objects.Select(o => o.ToString())));
+            insert.Parameters.AddWithValue("$mapping", JsonSerializer.Serialize(definition.Mapping.Entries));
+            insert.Parameters.AddWithValue("$initial", (int)definition.InitialSync);
+            insert.Parameters.AddWithValue("$state", nameof(SyncJobState.Created));
+            insert.Parameters.AddWithValue("$created", createdAt.ToString("O", CultureInfo.InvariantCulture));
+            try
+            {
+                insert.ExecuteNonQuery();
+                return Get(id)!;
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == 1555 && attempt < 5)
+            {
+                // SQLITE_CONSTRAINT_PRIMARYKEY: the random id was taken; draw another.
+            }
+        }
+    }
+
+    public IReadOnlyList<SyncJob> List() => Query("ORDER BY created_at, id", null);
+
+    public SyncJob? Get(string id) => Query("WHERE id = $id", id).FirstOrDefault();
+
+    public bool Remove(string id)
+    {
+        using var connection = store.Connect();
+        using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM jobs WHERE id = $id";
+        delete.Parameters.AddWithValue("$id", id);
+        return delete.ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>The source and target connection settings of a job, passwords decrypted.</summary>
+    public (ConnectionSettings Source, ConnectionSettings Target) GetConnections(SyncJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        using var connection = store.Connect();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT source_secret, target_secret FROM jobs WHERE id = $id";
+        select.Parameters.AddWithValue("$id", job.Id);
+        using var reader = select.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"Job {job.Id} is no longer in the state file '{store.Path}'.");
+        }
+
+        var sourcePassword = store.Secrets.Unprotect((byte[])reader[0], SecretContext(job.Id, "source"));
+        var targetPassword = store.Secrets.Unprotect((byte[])reader[1], SecretContext(job.Id, "target"));
+        return (new ConnectionSettings(job.SourceEndpoint, job.SourceUser, sourcePassword, job.SourceSslMode),
+                new ConnectionSettings(job.TargetEndpoint, job.TargetUser, targetPassword, job.TargetSslMode));
+    }
+
+    private static string SecretContext(string id, string side) => $"job {id} {side} password";
+
+    private static void AddEndpoint(SqliteCommand command, string prefix, ConnectionSettings settings, byte[] secret)
+    {
+        command.Parameters.AddWithValue($"${prefix}h", settings.Endpoint.Host);
+        command.Parameters.AddWithValue($"${prefix}p", settings.Endpoint.Port);
+        command.Parameters.AddWithValue($"${prefix}u", settings.User);
+        command.Parameters.AddWithValue($"${prefix}s", secret);
+        command.Parameters.AddWithValue($"${prefix}m", settings.SslMode.ToString());
+    }
+
+    private IReadOnlyList<SyncJob> Query(string clause, string? id)
+    {
+        using var connection = store.Connect();
+        using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT {Columns} FROM jobs {clause}";
+        if (id is not null)
+        {
+            select.Parameters.AddWithValue("$id", id);
+        }
+
+        using var reader = select.ExecuteReader();
+        var jobs = new List<SyncJob>();
+        while (reader.Read())
+        {
+            var selection = ObjectSelection.Parse(JsonSerializer.Deserialize<string[]>(reader.GetString(10))!);
+            jobs.Add(new SyncJob(
+                id: reader.GetString(0),
+                name: reader.GetString(1),
+                source: new ServerEndpoint(reader.GetString(2), reader.GetInt32(3)),
+                sourceUser: reader.GetString(4),
+                sourceSslMode: Enum.Parse<DtsSslMode>(reader.GetString(5)),
+                target: new ServerEndpoint(reader.GetString(6), reader.GetInt32(7)),
+                targetUser: reader.GetString(8),
+                targetSslMode: Enum.Parse<DtsSslMode>(reader.GetString(9)),
+                selection: selection,
+                mapping: JsonSerializer.Deserialize<SortedDictionary<string, string>>(reader.GetString(11))!,
+                initialSync: (InitialSync)reader.GetInt32(12),
+                state: Enum.Parse<SyncJobState>(reader.GetString(13)),
+                createdAt: ParseTime(reader.GetString(14)),
+                lastPrecheckAt: reader.IsDBNull(15) ? null : ParseTime(reader.GetString(15))));
+        }
+
+        return jobs;
+    }
+
+    private static DateTime ParseTime(string text) => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static string NewId() => string.Create(8, 0, (span, _) =>
+    {
+        for (var i = 0; i < span.Length; i++)
+        {
+            span[i] = IdAlphabet[RandomNumberGenerator.GetInt32(IdAlphabet.Length)];
+        }
+    });
+}

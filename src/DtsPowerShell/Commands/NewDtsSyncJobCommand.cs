@@ -1,0 +1,107 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using DtsPowerShell.Engine;
+using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Selection;
+
+namespace DtsPowerShell.Commands;
+
+/// <summary>Creates a sync job in the state file.</summary>
+[Cmdlet(VerbsCommon.New, "DtsSyncJob")]
+[OutputType(typeof(SyncJob))]
+public sealed class NewDtsSyncJobCommand : DtsCmdlet
+{
+    [Parameter(HelpMessage = "A name for the job; generated when omitted. Names need not be unique.")]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter(Mandatory = true, HelpMessage = "The source server: host or host:port (port 3306 by default).")]
+    [ValidateNotNullOrEmpty]
+    public string Source { get; set; } = "";
+
+    [Parameter(Mandatory = true, HelpMessage = "Account on the source with REPLICATION SLAVE, REPLICATION CLIENT and SELECT.")]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential SourceCredential { get; set; } = PSCredential.Empty;
+
+    [Parameter(Mandatory = true, HelpMessage = "The target server: host or host:port (port 3306 by default).")]
+    [ValidateNotNullOrEmpty]
+    public string Target { get; set; } = "";
+
+    [Parameter(Mandatory = true, HelpMessage = "Account on the target that may create and write the mapped objects.")]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential TargetCredential { get; set; } = PSCredential.Empty;
+
+    [Parameter(Mandatory = true, HelpMessage = "Databases ('shop') or tables ('shop.orders') to sync; back-quote names with dots.")]
+    [ValidateNotNullOrEmpty]
+    public string[] Object { get; set; } = [];
+
+    [Parameter(HelpMessage = "Target names: @{ 'db' = 'newdb'; 'db.table' = 'newtable' or 'newdb.newtable'; 'db.table.column' = 'newcolumn' }.")]
+    public Hashtable? Mapping { get; set; }
+
+    [Parameter(HelpMessage = "What to copy before incremental sync: Schema, Data (both by default), or None.")]
+    [ValidateSet("Schema", "Data", "None")]
+    public string[] InitialSync { get; set; } = ["Schema", "Data"];
+
+    [Parameter(HelpMessage = "Connection security to the source: None, Preferred, Required, VerifyCA, VerifyFull.")]
+    public DtsSslMode SourceSslMode { get; set; } = DtsSslMode.Preferred;
+
+    [Parameter(HelpMessage = "Connection security to the target: None, Preferred, Required, VerifyCA, VerifyFull.")]
+    public DtsSslMode TargetSslMode { get; set; } = DtsSslMode.Preferred;
+
+    protected override void ProcessRecord()
+    {
+        SyncJobDefinition definition;
+        try
+        {
+            var selection = ObjectSelection.Parse(Object);
+            definition = new SyncJobDefinition(
+                Name,
+                Connection(Source, "Source", SourceCredential, SourceSslMode),
+                Connection(Target, "Target", TargetCredential, TargetSslMode),
+                selection,
+                NameMapping.Create(MappingEntries(), selection),
+                ParseInitialSync(InitialSync));
+        }
+        catch (DtsInputException e)
+        {
+            ThrowTerminatingError(InputError(e, "InvalidJobDefinition", null));
+            return;
+        }
+
+        WriteObject(Store.Jobs.Create(definition));
+    }
+
+    private static ConnectionSettings Connection(string address, string what, PSCredential credential, DtsSslMode sslMode)
+    {
+        if (string.IsNullOrEmpty(credential.UserName))
+        {
+            throw new DtsInputException($"-{what}Credential has no user name.", $"Give a credential with a user name: -{what}Credential (Get-Credential).");
+        }
+
+        return new ConnectionSettings(ServerEndpoint.Parse(address, what), credential.UserName, credential.GetNetworkCredential().Password, sslMode);
+    }
+
+    private IEnumerable<KeyValuePair<string, string>> MappingEntries()
+    {
+        foreach (DictionaryEntry entry in Mapping ?? [])
+        {
+            yield return new(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "", Convert.ToString(entry.Value, CultureInfo.InvariantCulture) ?? "");
+        }
+    }
+
+    private static InitialSync ParseInitialSync(string[] values)
+    {
+        if (values.Contains("None", StringComparer.OrdinalIgnoreCase))
+        {
+            return values.Length == 1
+                ? Engine.Jobs.InitialSync.None
+                : throw new DtsInputException("-InitialSync None cannot be combined with Schema or Data.", "Give None alone for incremental sync only, or any of Schema, Data.");
+        }
+
+        return values.Aggregate(Engine.Jobs.InitialSync.None, (all, v) => all | Enum.Parse<InitialSync>(v, ignoreCase: true));
+    }
+}

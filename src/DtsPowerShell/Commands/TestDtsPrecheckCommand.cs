@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Precheck;
+
+namespace DtsPowerShell.Commands;
+
+/// <summary>Runs every precheck item of sync jobs against their servers and stores the outcome with each job.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "DtsPrecheck", DefaultParameterSetName = JobParameterSets.ByInputObject)]
+[OutputType(typeof(PrecheckResult), typeof(bool))]
+public sealed class TestDtsPrecheckCommand : DtsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = JobParameterSets.ByInputObject, HelpMessage = "Jobs to check, e.g. from New-DtsSyncJob or Get-DtsSyncJob.")]
+    public SyncJob[] InputObject { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Names of the jobs to check; wildcards allowed.")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = JobParameterSets.ById, ValueFromPipelineByPropertyName = true, HelpMessage = "Ids of the jobs to check.")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Id { get; set; }
+
+    [Parameter(HelpMessage = "Return only $true (no item failed) or $false for each job.")]
+    public SwitchParameter Quiet { get; set; }
+
+    [Parameter(HelpMessage = "Seconds each connection and each check may take before it counts as failed.")]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 10;
+
+    protected override void ProcessRecord()
+    {
+        var jobs = ParameterSetName == JobParameterSets.ByInputObject ? InputObject : JobResolver.Resolve(this, Store.Jobs, Name, Id);
+        foreach (var job in jobs)
+        {
+            Check(job);
+        }
+    }
+
+    private void Check(SyncJob job)
+    {
+        var progress = new ProgressRecord(1, "Precheck", $"Checking {job.Name} ({job.Id}): {job.Source} -> {job.Target}");
+        WriteProgress(progress);
+        var (source, target) = Store.Jobs.GetConnections(job);
+        var logger = new VerboseLogger();
+        var runner = new PrecheckRunner(TimeSpan.FromSeconds(TimeoutSec), logger);
+        IReadOnlyList<PrecheckResult> results;
+        try
+        {
+            results = runner.RunAsync(job, source, target, CancellationToken).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            logger.Drain(WriteVerbose);
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+
+        Store.Prechecks.Save(job.Id, results, DateTime.UtcNow);
+        if (Quiet)
+        {
+            WriteObject(results.All(r => r.Status != PrecheckStatus.Failed));
+            return;
+        }
+
+        foreach (var result in results)
+        {
+            WriteObject(result);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Management.Automation;
+using DtsPowerShell.Engine;
+using DtsPowerShell.Engine.State;
+
+namespace DtsPowerShell;
+
+/// <summary>What every DtsPowerShell cmdlet shares: the state file, Ctrl+C as cancellation, errors with a remedy.</summary>
+public abstract class DtsCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource stopping = new();
+    private StateStore? store;
+
+    /// <summary>The job state file; by default $env:DTS_STATE_PATH, else DtsPowerShell/state.db in the user's local application data.</summary>
+    [Parameter(HelpMessage = "Path of the job state file (default: $env:DTS_STATE_PATH, else the user's profile).")]
+    [ValidateNotNullOrEmpty]
+    public string? StatePath { get; set; }
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops early.</summary>
+    protected CancellationToken CancellationToken => stopping.Token;
+
+    protected StateStore Store
+    {
+        get
+        {
+            if (store is null)
+            {
+                try
+                {
+                    store = StateStore.Open(StatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    var error = new ErrorRecord(e, "StateFileUnavailable", ErrorCategory.ResourceUnavailable, StatePath)
+                    {
+                        ErrorDetails = new ErrorDetails($"Cannot open the job state file '{StatePaths.Resolve(StatePath)}': {e.Message}")
+                        {
+                            RecommendedAction = "Check that the folder exists and is writable by you, or give another -StatePath.",
+                        },
+                    };
+                    ThrowTerminatingError(error);
+                }
+            }
+
+            return store!;
+        }
+    }
+
+    public void Dispose()
+    {
+        stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected override void StopProcessing() => stopping.Cancel();
+
+    protected static ErrorRecord InputError(DtsInputException error, string id, object? target) => new(error, id, ErrorCategory.InvalidArgument, target)
+    {
+        ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.Remedy },
+    };
+}

@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using DtsPowerShell.Engine.Jobs;
+
+namespace DtsPowerShell;
+
+/// <summary>Finds jobs by name (wildcards allowed) or id, writing a not-found error for each name without a wildcard that matches nothing.</summary>
+internal static class JobResolver
+{
+    public static IEnumerable<SyncJob> Resolve(DtsCmdlet cmdlet, Engine.State.SyncJobRepository jobs, string[]? names, string[]? ids)
+    {
+        var all = jobs.List();
+        var found = new List<SyncJob>();
+        foreach (var id in ids ?? [])
+        {
+            var match = all.FirstOrDefault(j => string.Equals(j.Id, id, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                cmdlet.WriteError(NotFound($"No sync job has the id '{id}'.", id));
+            }
+            else
+            {
+                found.Add(match);
+            }
+        }
+
+        foreach (var name in names ?? [])
+        {
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var matches = all.Where(j => pattern.IsMatch(j.Name)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                cmdlet.WriteError(NotFound($"No sync job is named '{name}'.", name));
+            }
+
+            found.AddRange(matches);
+        }
+
+        return found.DistinctBy(j => j.Id);
+    }
+
+    private static ErrorRecord NotFound(string message, string target) =>
+        new(new ItemNotFoundException(message), "JobNotFound", ErrorCategory.ObjectNotFound, target)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run Get-DtsSyncJob to list the jobs in this state file, or check -StatePath." },
+        };
+}

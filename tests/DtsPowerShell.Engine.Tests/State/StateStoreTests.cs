@@ -1,0 +1,156 @@
+using System.Text;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Precheck;
+using DtsPowerShell.Engine.State;
+using Microsoft.Data.Sqlite;
+
+namespace DtsPowerShell.Engine.Tests.State;
+
+public class StateStoreTests
+{
+    [Fact]
+    public void Creates_the_state_file_its_folder_and_key_for_the_owner_only()
+    {
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, "nested", "state.db");
+        var store = StateStore.Open(path);
+        store.Jobs.Create(JobFactory.Definition());
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode ownerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ownerReadWrite, File.GetUnixFileMode(path));
+        Assert.Equal(ownerReadWrite, File.GetUnixFileMode(StatePaths.KeyPathFor(path)));
+        Assert.Equal(ownerReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+        foreach (var sidecar in new[] { path + "-wal", path + "-shm" }.Where(File.Exists))
+        {
+            Assert.Equal(ownerReadWrite, File.GetUnixFileMode(sidecar));
+        }
+    }
+
+    [Fact]
+    public void Uses_write_ahead_logging_and_the_latest_schema_version()
+    {
+        using var temp = new TempDirectory();
+        StateStore.Open(temp.File("state.db"));
+        using var connection = new SqliteConnection($"Data Source={temp.File("state.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", command.ExecuteScalar());
+        command.CommandText = "PRAGMA user_version";
+        Assert.Equal((long)StateMigrations.Steps.Length, command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void Refuses_a_state_file_from_a_newer_version_with_a_remedy()
+    {
+        using var temp = new TempDirectory();
+        StateStore.Open(temp.File("state.db"));
+        using (var connection = new SqliteConnection($"Data Source={temp.File("state.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA user_version = {StateMigrations.Steps.Length + 1}";
+            command.ExecuteNonQuery();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => StateStore.Open(temp.File("state.db")));
+        Assert.Contains("Update the DtsPowerShell module", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Never_writes_a_password_into_the_state_file()
+    {
+        using var temp = new TempDirectory();
+        var store = StateStore.Open(temp.File("state.db"));
+        var job = store.Jobs.Create(JobFactory.Definition(sourcePassword: "Pa55-source-Ωmega", targetPassword: "Pa55-target-Ωmega"));
+        Assert.Equal("Pa55-source-Ωmega", store.Jobs.GetConnections(job).Source.Password);
+        Assert.Equal("Pa55-target-Ωmega", store.Jobs.GetConnections(job).Target.Password);
+
+        foreach (var file in Directory.GetFiles(temp.Path))
+        {
+            var bytes = File.ReadAllBytes(file);
+            foreach (var secret in new[] { "Pa55-source-Ωmega", "Pa55-target-Ωmega" })
+            {
+                Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)));
+                Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.Unicode.GetBytes(secret)));
+            }
+        }
+    }
+
+    [Fact]
+    public void Says_which_key_file_to_restore_when_the_key_does_not_fit()
+    {
+        using var temp = new TempDirectory();
+        var job = StateStore.Open(temp.File("state.db")).Jobs.Create(JobFactory.Definition());
+        File.WriteAllBytes(StatePaths.KeyPathFor(temp.File("state.db")), new byte[32]);
+        var reopened = StateStore.Open(temp.File("state.db"));
+        var error = Assert.Throws<InvalidOperationException>(() => reopened.Jobs.GetConnections(job));
+        Assert.Contains("key file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stores_jobs_that_a_second_opener_sees_and_removes()
+    {
+        using var temp = new TempDirectory();
+        var first = StateStore.Open(temp.File("state.db"));
+        var created = first.Jobs.Create(JobFactory.Definition(objects: ["shop", "`my.db`.`t`"], mapping: new Dictionary<string, string> { ["shop"] = "shop_copy" }));
+
+        var second = StateStore.Open(temp.File("state.db"));
+        var read = Assert.Single(second.Jobs.List());
+        Assert.Equal(created.Id, read.Id);
+        Assert.Matches("^[a-z2-9]{8}$", read.Id);
+        Assert.StartsWith("dts-", read.Name, StringComparison.Ordinal);
+        Assert.Equal(["shop", "`my.db`.t"], read.Objects);
+        Assert.Equal("shop_copy", read.Mapping["shop"]);
+        Assert.Equal(InitialSync.Schema | InitialSync.Data, read.InitialSync);
+        Assert.Equal(SyncJobState.Created, read.State);
+        Assert.Equal("127.0.0.1:3306", read.Source);
+
+        Assert.True(second.Jobs.Remove(created.Id));
+        Assert.Empty(first.Jobs.List());
+        Assert.False(first.Jobs.Remove(created.Id));
+    }
+
+    [Fact]
+    public void Saving_a_precheck_sets_the_job_state_and_keeps_only_the_last_results()
+    {
+        using var temp = new TempDirectory();
+        var store = StateStore.Open(temp.File("state.db"));
+        var job = store.Jobs.Create(JobFactory.Definition());
+
+        store.Prechecks.Save(job.Id, [PrecheckResult.Failed(job.Id, "SourceBinlog", "off", "turn it on")], DateTime.UtcNow);
+        Assert.Equal(SyncJobState.PrecheckFailed, store.Jobs.Get(job.Id)!.State);
+        Assert.NotNull(store.Jobs.Get(job.Id)!.LastPrecheckAt);
+
+        store.Prechecks.Save(job.Id, [PrecheckResult.Passed(job.Id, "SourceBinlog", "on"), PrecheckResult.Warning(job.Id, "SourcePrimaryKeys", "t", "add one")], DateTime.UtcNow);
+        Assert.Equal(SyncJobState.Ready, store.Jobs.Get(job.Id)!.State);
+        var last = store.Prechecks.GetLast(job.Id);
+        Assert.Equal(["SourceBinlog", "SourcePrimaryKeys"], last.Select(r => r.Check));
+        Assert.Equal("add one", last[1].Remedy);
+
+        store.Jobs.Remove(job.Id);
+        Assert.Empty(store.Prechecks.GetLast(job.Id));
+    }
+
+    [Fact]
+    public void Resolves_the_path_from_the_argument_then_the_environment_then_the_profile()
+    {
+        var previous = Environment.GetEnvironmentVariable(StatePaths.EnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(StatePaths.EnvironmentVariable, "/tmp/from-env/state.db");
+            Assert.Equal(Path.GetFullPath("/tmp/explicit.db"), StatePaths.Resolve("/tmp/explicit.db"));
+            Assert.Equal(Path.GetFullPath("/tmp/from-env/state.db"), StatePaths.Resolve(null));
+            Environment.SetEnvironmentVariable(StatePaths.EnvironmentVariable, null);
+            Assert.EndsWith(Path.Combine("DtsPowerShell", "state.db"), StatePaths.Resolve(null), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(StatePaths.EnvironmentVariable, previous);
+        }
+    }
+}

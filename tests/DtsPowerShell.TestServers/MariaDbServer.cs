@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace DtsPowerShell.TestServers;
+
+/// <summary>
+/// A throw-away MariaDB server on loopback: its own data directory (copied from a template made once per
+/// machine), a free port, its own server id. Stopped by PID and deleted on <see cref="Dispose"/>, and at
+/// the latest when the process that started it exits.
+/// </summary>
+public sealed class MariaDbServer : IDisposable
+{
+    private static readonly List<MariaDbServer> Running = [];
+    private static int nextServerId = 100 + (Environment.ProcessId % 1000) * 100;
+
+    private readonly Process process;
+
+    static MariaDbServer() => AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+
+    private MariaDbServer(Process process, string dataDirectory, int port, int serverId)
+    {
+        this.process = process;
+        DataDirectory = dataDirectory;
+        Port = port;
+        ServerId = serverId;
+    }
+
+    public string Host => "127.0.0.1";
+
+    public int Port { get; }
+
+    /// <summary><c>127.0.0.1:port</c>, as the cmdlets take it.</summary>
+    public string Address => $"{Host}:{Port}";
+
+    public int ServerId { get; }
+
+    public int Pid => process.Id;
+
+    public string DataDirectory { get; }
+
+    public string Socket => Path.Combine(DataDirectory, "mysqld.sock");
+
+    public static MariaDbServer Start(MariaDbServerOptions? options = null)
+    {
+        options ??= new MariaDbServerOptions();
+        var template = ServerTemplate.Ensure();
+        for (var attempt = 1; ; attempt++)
+        {
+            var dataDirectory = Path.Combine(Path.GetTempPath(), $"dts-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
+            ServerTemplate.CopyTo(template, dataDirectory);
+            var port = FreePort();
+            var serverId = options.ZeroServerId ? 0 : options.ServerId != 0 ? options.ServerId : Interlocked.Increment(ref nextServerId);
+            var process = Process.Start(StartInfo(options, dataDirectory, port, serverId))!;
+            var server = new MariaDbServer(process, dataDirectory, port, serverId);
+            lock (Running)
+            {
+                Running.Add(server);
+            }
+
+            if (server.WaitUntilReady(TimeSpan.FromSeconds(60)))
+            {
+                return server;
+            }
+
+            var log = server.ErrorLog();
+            server.Dispose();
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"MariaDB did not start on port {port}. Its error log:\n{log}");
+            }
+        }
+    }
+
+    /// <summary>Runs SQL as root over the server's socket; returns the rows tab-separated, one a line.</summary>
+    public string Sql(string sql)
+    {
+        var start = new ProcessStartInfo(MariaDbBinaries.Client)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        foreach (var arg in new[] { "--no-defaults", $"--socket={Socket}", "--user=root", "--batch", "--skip-column-names", "--default-character-set=utf8mb4" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var client = Process.Start(start)!;
+        client.StandardInput.Write(sql);
+        client.StandardInput.Close();
+        var stdout = client.StandardOutput.ReadToEndAsync();
+        var stderr = client.StandardError.ReadToEnd();
+        client.WaitForExit();
+        if (client.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"SQL failed on {Address}: {stderr.Trim()}\n{sql}");
+        }
+
+        return stdout.Result.TrimEnd('\n');
+    }
+
+    /// <summary>Creates <paramref name="user"/>@'%' with the password and runs each GRANT given (use <c>{user}</c> as the grantee).</summary>
+    public void CreateUser(string user, string password, params string[] grants)
+    {
+        var sql = new StringBuilder($"CREATE OR REPLACE USER '{user}'@'%' IDENTIFIED BY '{password}';\n");
+        foreach (var grant in grants)
+        {
+            sql.Append(grant.Replace("{user}", $"'{user}'@'%'", StringComparison.Ordinal)).Append(";\n");
+        }
+
+        Sql(sql.ToString());
+    }
+
+    public string ErrorLog()
+    {
+        var path = Path.Combine(DataDirectory, "error.log");
+        return File.Exists(path) ? File.ReadAllText(path) : "(no error log)";
+    }
+
+    public void Dispose()
+    {
+        lock (Running)
+        {
+            Running.Remove(this);
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+
+        process.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    public static void StopAll()
+    {
+        MariaDbServer[] servers;
+        lock (Running)
+        {
+            servers = [.. Running];
+        }
+
+        foreach (var server in servers)
+        {
+            server.Dispose();
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(MariaDbServerOptions options, string dataDirectory, int port, int serverId)
+    {
+        var start = new ProcessStartInfo(MariaDbBinaries.Server) { UseShellExecute = false };
+        var args = new List<string>
+        {
+            "--no-defaults",
+            $"--datadir={dataDirectory}",
+            $"--socket={Path.Combine(dataDirectory, "mysqld.sock")}",
+            $"--pid-file={Path.Combine(dataDirectory, "mysqld.pid")}",
+            $"--log-error={Path.Combine(dataDirectory, "error.log")}",
+            $"--port={port}",
+            "--bind-address=127.0.0.1",
+            "--skip-name-resolve",
+            $"--server-id={serverId}",
+            $"--lower-case-table-names={options.LowerCaseTableNames}",
+        };
+        args.AddRange(ServerTemplate.LightweightOptions);
+        if (options.BinlogEnabled)
+        {
+            args.Add($"--log-bin={Path.Combine(dataDirectory, "binlog")}");
+            args.Add($"--binlog-format={options.BinlogFormat}");
+            args.Add($"--binlog-row-image={options.BinlogRowImage}");
+            args.Add("--log-slave-updates=ON");
+        }
+
+        if (options.VersionString is not null)
+        {
+            args.Add($"--version={options.VersionString}");
+        }
+
+        if (Environment.UserName == "root")
+        {
+            args.Add("--user=root");
+        }
+
+        args.AddRange(options.ExtraArguments);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
+    private bool WaitUntilReady(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                return false;
+            }
+
+            if (File.Exists(Socket) && CanConnect())
+            {
+                try
+                {
+                    Sql("SELECT 1");
+                    return true;
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return false;
+    }
+
+    private bool CanConnect()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

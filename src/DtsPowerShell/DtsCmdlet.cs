@@ -11,7 +11,7 @@ public abstract class DtsCmdlet : PSCmdlet, IDisposable
     private StateStore? store;
 
     /// <summary>The job state file; by default $env:DTS_STATE_PATH, else DtsPowerShell/state.db in the user's local application data.</summary>
-    [Parameter(HelpMessage = "Path of the job state file (default: $env:DTS_STATE_PATH, else the user's profile).")]
+    [Parameter(HelpMessage = "Path of the job state file (default: $env:DTS_STATE_PATH, else DtsPowerShell/state.db in the user's local application data).")]
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
@@ -24,15 +24,16 @@ public abstract class DtsCmdlet : PSCmdlet, IDisposable
         {
             if (store is null)
             {
+                var path = StatePaths.Resolve(StatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath));
                 try
                 {
-                    store = StateStore.Open(StatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath));
+                    store = StateStore.Open(path);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
                 {
                     var error = new ErrorRecord(e, "StateFileUnavailable", ErrorCategory.ResourceUnavailable, StatePath)
                     {
-                        ErrorDetails = new ErrorDetails($"Cannot open the job state file '{StatePaths.Resolve(StatePath)}': {e.Message}")
+                        ErrorDetails = new ErrorDetails($"Cannot open the job state file '{path}': {e.Message}")
                         {
                             RecommendedAction = "Check that the folder exists and is writable by you, or give another -StatePath.",
                         },

@@ -38,6 +38,16 @@ internal static class JobResolver
         return found.DistinctBy(j => j.Id);
     }
 
+    /// <summary>A job object (piped, perhaps from another state file) whose id this state file does not hold.</summary>
+    public static ErrorRecord NotInStateFile(SyncJob job, string statePath)
+    {
+        var message = $"Sync job '{job.Name}' ({job.Id}) is not in the state file '{statePath}'.";
+        return new ErrorRecord(new ItemNotFoundException(message), "JobNotFound", ErrorCategory.ObjectNotFound, job)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Give the -StatePath the job was created with, or run Get-DtsSyncJob to list the jobs in this state file." },
+        };
+    }
+
     private static ErrorRecord NotFound(string message, string target) =>
         new(new ItemNotFoundException(message), "JobNotFound", ErrorCategory.ObjectNotFound, target)
         {

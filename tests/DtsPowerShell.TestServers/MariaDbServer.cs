@@ -51,8 +51,11 @@ public sealed class MariaDbServer : IDisposable
             var dataDirectory = Path.Combine(Path.GetTempPath(), $"dts-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
             ServerTemplate.CopyTo(template, dataDirectory);
             var port = FreePort();
-            var serverId = options.ZeroServerId ? 0 : options.ServerId != 0 ? options.ServerId : Interlocked.Increment(ref nextServerId);
+            var serverId = options.ServerId != 0 ? options.ServerId : Interlocked.Increment(ref nextServerId);
             var process = Process.Start(StartInfo(options, dataDirectory, port, serverId))!;
+            // What the server prints before its error log opens is noise in test output; drop it.
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
             var server = new MariaDbServer(process, dataDirectory, port, serverId);
             lock (Running)
             {
@@ -169,7 +172,7 @@ public sealed class MariaDbServer : IDisposable
 
     private static ProcessStartInfo StartInfo(MariaDbServerOptions options, string dataDirectory, int port, int serverId)
     {
-        var start = new ProcessStartInfo(MariaDbBinaries.Server) { UseShellExecute = false };
+        var start = new ProcessStartInfo(MariaDbBinaries.Server) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         var args = new List<string>
         {
             "--no-defaults",
@@ -190,6 +193,11 @@ public sealed class MariaDbServer : IDisposable
             args.Add($"--binlog-format={options.BinlogFormat}");
             args.Add($"--binlog-row-image={options.BinlogRowImage}");
             args.Add("--log-slave-updates=ON");
+        }
+
+        if (options.CustomCollation)
+        {
+            args.Add($"--character-sets-dir={TestServers.CustomCollation.EnsureDirectory()}");
         }
 
         if (options.VersionString is not null)

@@ -9,15 +9,16 @@ public sealed class MariaDbServerOptions
 
     public string BinlogRowImage { get; set; } = "FULL";
 
-    /// <summary>0 picks a unique id; a server id of 0 itself is asked for with <see cref="ZeroServerId"/>.</summary>
+    /// <summary>0 picks a unique id (MariaDB does not accept a server id of 0).</summary>
     public int ServerId { get; set; }
-
-    public bool ZeroServerId { get; set; }
 
     public int LowerCaseTableNames { get; set; }
 
     /// <summary>Overrides the version string the server reports (MariaDB's <c>--version=</c> option).</summary>
     public string? VersionString { get; set; }
+
+    /// <summary>Gives the server the collation <see cref="CustomCollation.Name"/>, which other servers lack.</summary>
+    public bool CustomCollation { get; set; }
 
     /// <summary>Further <c>mariadbd</c> options, e.g. <c>--max-connections=20</c>.</summary>
     public IList<string> ExtraArguments { get; } = new List<string>();

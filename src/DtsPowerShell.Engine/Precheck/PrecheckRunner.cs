@@ -71,6 +71,7 @@ public sealed class PrecheckRunner(TimeSpan timeout, ILogger? logger = null)
                 }, cancellationToken).ConfigureAwait(false);
                 if (sourceResult.Status == PrecheckStatus.Failed)
                 {
+                    await DisposeAsync(context.Source).ConfigureAwait(false);
                     context.Source = null;
                 }
             }

@@ -6,9 +6,9 @@ namespace DtsPowerShell.Engine.Precheck;
 /// <summary>An open connection to one side of a job, with what the checks read from it more than once.</summary>
 internal sealed class ServerSession : IAsyncDisposable
 {
-    private readonly MySqlConnection connection;
+    private readonly MySqlConnection? connection;
 
-    private ServerSession(ConnectionSettings settings, MySqlConnection connection)
+    private ServerSession(ConnectionSettings settings, MySqlConnection? connection)
     {
         Settings = settings;
         this.connection = connection;
@@ -43,13 +43,17 @@ internal sealed class ServerSession : IAsyncDisposable
         }
     }
 
+    /// <summary>A session with given variables and no connection, for unit tests of checks that only read variables.</summary>
+    internal static ServerSession Offline(ConnectionSettings settings, string version, IReadOnlyDictionary<string, string> variables) =>
+        new(settings, null) { Version = ServerVersion.Parse(version), Variables = new Dictionary<string, string>(variables, StringComparer.OrdinalIgnoreCase), Account = $"'{settings.User}'@'%'" };
+
     public string Variable(string name) => Variables.TryGetValue(name, out var value) ? value : "";
 
     public long NumericVariable(string name) => long.TryParse(Variable(name), System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0;
 
     public async Task<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.CreateCommand();
+        await using var command = (connection ?? throw new InvalidOperationException("This session has no connection.")).CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
@@ -78,7 +82,7 @@ internal sealed class ServerSession : IAsyncDisposable
         return rows.Count == 0 ? null : rows[0][0];
     }
 
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
+    public ValueTask DisposeAsync() => connection?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

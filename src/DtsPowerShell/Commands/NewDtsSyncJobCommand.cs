@@ -9,7 +9,7 @@ using DtsPowerShell.Engine.Selection;
 namespace DtsPowerShell.Commands;
 
 /// <summary>Creates a sync job in the state file.</summary>
-[Cmdlet(VerbsCommon.New, "DtsSyncJob")]
+[Cmdlet(VerbsCommon.New, "DtsSyncJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(SyncJob))]
 public sealed class NewDtsSyncJobCommand : DtsCmdlet
 {
@@ -57,6 +57,11 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
         SyncJobDefinition definition;
         try
         {
+            if (Name is not null && string.IsNullOrWhiteSpace(Name))
+            {
+                throw new DtsInputException("-Name is blank.", "Give a name with at least one visible character, or leave -Name out to have one generated.");
+            }
+
             var selection = ObjectSelection.Parse(Object);
             definition = new SyncJobDefinition(
                 Name,
@@ -72,7 +77,10 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
             return;
         }
 
-        WriteObject(Store.Jobs.Create(definition));
+        if (ShouldProcess($"sync job {definition.Name ?? "(generated name)"}: {definition.Source.Endpoint} -> {definition.Target.Endpoint}, {string.Join(", ", definition.Selection.Objects)}", "Create"))
+        {
+            WriteObject(Store.Jobs.Create(definition));
+        }
     }
 
     private static ConnectionSettings Connection(string address, string what, PSCredential credential, DtsSslMode sslMode)

@@ -7,10 +7,10 @@ namespace DtsPowerShell.Commands;
 [Cmdlet(VerbsCommon.Remove, "DtsSyncJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = JobParameterSets.ByInputObject)]
 public sealed class RemoveDtsSyncJobCommand : DtsCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = JobParameterSets.ByInputObject, HelpMessage = "Jobs to remove, e.g. from Get-DtsSyncJob.")]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = JobParameterSets.ByInputObject, HelpMessage = "Jobs to remove, e.g. from Get-DtsSyncJob.")]
     public SyncJob[] InputObject { get; set; } = [];
 
-    [Parameter(Mandatory = true, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Names of the jobs to remove; wildcards allowed.")]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Names of the jobs to remove; wildcards allowed.")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
@@ -24,9 +24,9 @@ public sealed class RemoveDtsSyncJobCommand : DtsCmdlet
         var jobs = ParameterSetName == JobParameterSets.ByInputObject ? InputObject : JobResolver.Resolve(this, Store.Jobs, Name, Id);
         foreach (var job in jobs)
         {
-            if (ShouldProcess($"sync job '{job.Name}' ({job.Id})", "Remove"))
+            if (ShouldProcess($"sync job '{job.Name}' ({job.Id})", "Remove") && !Store.Jobs.Remove(job.Id))
             {
-                Store.Jobs.Remove(job.Id);
+                WriteError(JobResolver.NotInStateFile(job, Store.Path));
             }
         }
     }

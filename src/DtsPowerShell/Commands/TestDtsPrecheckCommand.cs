@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Precheck;
 
@@ -9,10 +10,10 @@ namespace DtsPowerShell.Commands;
 [OutputType(typeof(PrecheckResult), typeof(bool))]
 public sealed class TestDtsPrecheckCommand : DtsCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = JobParameterSets.ByInputObject, HelpMessage = "Jobs to check, e.g. from New-DtsSyncJob or Get-DtsSyncJob.")]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = JobParameterSets.ByInputObject, HelpMessage = "Jobs to check, e.g. from New-DtsSyncJob or Get-DtsSyncJob.")]
     public SyncJob[] InputObject { get; set; } = [];
 
-    [Parameter(Mandatory = true, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Names of the jobs to check; wildcards allowed.")]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Names of the jobs to check; wildcards allowed.")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
@@ -41,7 +42,26 @@ public sealed class TestDtsPrecheckCommand : DtsCmdlet
     {
         var progress = new ProgressRecord(1, "Precheck", $"Checking {job.Name} ({job.Id}): {job.Source} -> {job.Target}");
         WriteProgress(progress);
-        var (source, target) = Store.Jobs.GetConnections(job);
+        if (Store.Jobs.Get(job.Id) is null)
+        {
+            WriteError(JobResolver.NotInStateFile(job, Store.Path));
+            return;
+        }
+
+        ConnectionSettings source, target;
+        try
+        {
+            (source, target) = Store.Jobs.GetConnections(job);
+        }
+        catch (InvalidOperationException e)
+        {
+            WriteError(new ErrorRecord(e, "CredentialsUnreadable", ErrorCategory.ReadError, job)
+            {
+                ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = $"Restore the key file '{Store.Path}.key' the job was created with, or remove the job and create it again." },
+            });
+            return;
+        }
+
         var logger = new VerboseLogger();
         var runner = new PrecheckRunner(TimeSpan.FromSeconds(TimeoutSec), logger);
         IReadOnlyList<PrecheckResult> results;
@@ -56,7 +76,15 @@ public sealed class TestDtsPrecheckCommand : DtsCmdlet
             WriteProgress(progress);
         }
 
-        Store.Prechecks.Save(job.Id, results, DateTime.UtcNow);
+        try
+        {
+            Store.Prechecks.Save(job.Id, results, DateTime.UtcNow);
+        }
+        catch (InvalidOperationException e)
+        {
+            WriteError(new ErrorRecord(e, "JobRemoved", ErrorCategory.ObjectNotFound, job) { ErrorDetails = new ErrorDetails(e.Message) });
+        }
+
         if (Quiet)
         {
             WriteObject(results.All(r => r.Status != PrecheckStatus.Failed));

@@ -15,7 +15,7 @@ public sealed class PrecheckRunnerTests(MariaDbPair servers) : IDisposable
     public async Task A_well_configured_pair_passes_every_check()
     {
         servers.Source.Sql("CREATE DATABASE IF NOT EXISTS runner_ok; CREATE TABLE IF NOT EXISTS runner_ok.orders (id INT PRIMARY KEY, note VARCHAR(20)) ENGINE=InnoDB;");
-        servers.Source.CreateUser("runner_src", "Src-pw-1", "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {user}", "GRANT SELECT ON runner_ok.* TO {user}", "GRANT CREATE, INSERT, UPDATE ON `_dts`.* TO {user}");
+        servers.Source.CreateUser("runner_src", "Src-pw-1", "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {user}", "GRANT SELECT, TRIGGER ON runner_ok.* TO {user}", "GRANT CREATE, INSERT, UPDATE ON `_dts`.* TO {user}");
         servers.Target.CreateUser("runner_tgt", "Tgt-pw-1", "GRANT ALL PRIVILEGES ON runner_ok.* TO {user}", "GRANT ALL PRIVILEGES ON `_dts`.* TO {user}");
         var (job, source, target) = Job(JobFactory.Definition(
             source: servers.Source.Address, sourceUser: "runner_src", sourcePassword: "Src-pw-1",

@@ -23,7 +23,7 @@ internal sealed class CharsetsCheck : PrecheckItem
             .Select(r => (string)r[0]!).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var missing = MissingOnTarget(used, available);
         return missing.Count == 0
-            ? Passed(context, $"The target has all {used.Count} collations the selected objects use.")
+            ? Passed(context, $"The target has every collation the selected objects use ({string.Join(", ", used.Order(StringComparer.OrdinalIgnoreCase))}).")
             : Failed(context, $"The target lacks collations the source uses: {List(missing)}.",
                 "Use a target server version that has them, or convert the source columns to a collation both servers know (ALTER TABLE ... CONVERT TO CHARACTER SET ... COLLATE ...).");
     }

@@ -31,8 +31,16 @@ internal sealed partial class SourceTriggersCheck : PrecheckItem
             }
         }
 
+        // information_schema.TRIGGERS lists only triggers the account holds the TRIGGER privilege for.
+        var hidden = context.Job.Selection.Databases.Where(d => !context.SourceSession.Grants.HasOnDatabase("TRIGGER", d)).ToList();
+        if (risky.Count == 0 && hidden.Count > 0)
+        {
+            return Warning(context, $"{context.SourceSession.Account} cannot see the triggers of {List(hidden.Select(QualifiedName.Display))} (no TRIGGER privilege), so triggers that write selected tables would go unnoticed, and schema initialisation cannot copy them.",
+                $"GRANT TRIGGER ON {QualifiedName.Quote(hidden[0])}.* TO {context.SourceSession.Account}; (for each database), or check the triggers by hand.");
+        }
+
         return risky.Count == 0
-            ? Passed(context, $"No trigger visible to {context.SourceSession.Account} writes a selected table.")
+            ? Passed(context, "No trigger writes a selected table.")
             : Warning(context, $"Triggers write selected tables: {List(risky)}. Their rows arrive through the binlog already; the same triggers on the target would write them a second time.",
                 "Drop these triggers on the target after schema initialisation (keep them on the source), or select the tables they write out of the job.");
     }

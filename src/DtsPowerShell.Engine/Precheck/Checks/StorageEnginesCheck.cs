@@ -31,6 +31,6 @@ internal sealed class StorageEnginesCheck : PrecheckItem
         return nonTransactional.Count == 0
             ? Passed(context, "Every selected table uses a transactional engine.")
             : Warning(context, $"These tables use non-transactional engines: {List(nonTransactional)}. On the target, a change to them cannot commit together with the job's checkpoint, so after a crash it may be applied twice.",
-                "Convert them to InnoDB (ALTER TABLE ... ENGINE=InnoDB) where you can; otherwise check them after a restart with Test-DtsDataConsistency.");
+                "Convert them to InnoDB (ALTER TABLE ... ENGINE=InnoDB) where you can; otherwise compare them with the source after the job restarts from a crash.");
     }
 }

@@ -1,0 +1,223 @@
+# The module as a user meets it: import, exports, jobs through the pipeline, state across processes.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $script:manifest = Get-DtsModuleManifest
+    Import-Module $manifest -Force
+    $script:stateDir = Join-Path ([IO.Path]::GetTempPath()) "dts-pester-$([guid]::NewGuid().ToString('N'))"
+    $script:statePath = Join-Path $stateDir 'nested/state.db'
+    $script:source = Start-TestServer
+    $script:target = Start-TestServer
+    Initialize-TestSource $source
+    Initialize-TestTarget $target
+
+    function New-TestJob([string] $Name, [string[]] $Object = @('shop'), [string] $StatePath = $script:statePath) {
+        New-DtsSyncJob -Name $Name -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address `
+            -TargetCredential (Get-TargetCredential) -Object $Object -StatePath $StatePath -SourceSslMode None -TargetSslMode None
+    }
+}
+
+AfterAll {
+    $source, $target | Where-Object { $_ } | ForEach-Object Dispose
+    Remove-Item -Recurse -Force $stateDir -ErrorAction Ignore
+}
+
+Describe 'The module' {
+    It 'exports exactly the cmdlets of its manifest' {
+        $exported = (Get-Module DtsPowerShell).ExportedCmdlets.Keys | Sort-Object
+        $exported | Should -Be ((Import-PowerShellDataFile $manifest).CmdletsToExport | Sort-Object)
+        (Get-Module DtsPowerShell).ExportedFunctions.Count | Should -Be 0
+    }
+
+    It 'keeps its cmdlets when imported again with -Force or after Remove-Module' {
+        $output = Invoke-ChildPwsh @"
+Import-Module '$manifest' -Force
+Import-Module '$manifest' -Force
+(Get-Command -Module DtsPowerShell).Count
+Remove-Module DtsPowerShell
+Import-Module '$manifest'
+(Get-Command -Module DtsPowerShell).Count
+(Get-DtsSyncJob -StatePath '$(Join-Path $stateDir 'reload.db')' | Measure-Object).Count
+"@
+        $output | Should -Be @('4', '4', '0')
+    }
+
+    It 'shows jobs as a compact table' {
+        $job = New-TestJob -Name 'table-view'
+        $text = $job | Out-String -Width 200
+        $text | Should -Match 'Id\s+Name\s+State\s+Source\s+Target\s+Objects'
+        $text | Should -Match ([regex]::Escape($job.Id))
+    }
+
+    It 'imports and works where another MySqlConnector version was loaded first' {
+        $older = Join-Path (Get-NuGetPackageFolder) 'mysqlconnector/2.4.0/lib/net8.0/MySqlConnector.dll'
+        Test-Path $older | Should -BeTrue -Because 'TestTools.proj restores MySqlConnector 2.4.0'
+        $isolatedState = Join-Path $stateDir 'isolated.db'
+        $output = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$older'
+Import-Module '$manifest'
+`$src = [pscredential]::new('dts_src', (ConvertTo-SecureString 'Src-Secret-41' -AsPlainText -Force))
+`$tgt = [pscredential]::new('dts_tgt', (ConvertTo-SecureString 'Tgt-Secret-42' -AsPlainText -Force))
+'loaded=' + [MySqlConnector.MySqlConnection].Assembly.Location
+'passed=' + (New-DtsSyncJob -Source '$($source.Address)' -SourceCredential `$src -Target '$($target.Address)' -TargetCredential `$tgt -Object shop -StatePath '$isolatedState' | Test-DtsPrecheck -StatePath '$isolatedState' -Quiet)
+"@
+        $output | Should -Contain "loaded=$older"
+        $output | Should -Contain 'passed=True'
+    }
+}
+
+Describe 'New-DtsSyncJob' {
+    It 'creates a job with a short id, a generated name and the defaults' {
+        $job = New-DtsSyncJob -Source $source.Address -SourceCredential (Get-SourceCredential) -Target 'db.example.com' `
+            -TargetCredential (Get-TargetCredential) -Object 'shop', 'crm.customers' -Mapping @{ 'shop' = 'shop_copy'; 'shop.orders' = 'shop_copy.orders2'; 'shop.orders.note' = 'remark' } -StatePath $statePath
+        $job.Id | Should -Match '^[a-z2-9]{8}$'
+        $job.Name | Should -Match '^dts-\d{8}-\d{6}$'
+        $job.Target | Should -Be 'db.example.com:3306'
+        $job.Objects | Should -Be @('shop', 'crm.customers')
+        $job.Mapping['shop.orders'] | Should -Be 'shop_copy.orders2'
+        $job.Mapping['shop.orders.note'] | Should -Be 'remark'
+        $job.InitialSync | Should -Be 'Schema, Data'
+        $job.State | Should -Be 'Created'
+        $job.SourceSslMode | Should -Be 'Preferred'
+        $job.PSObject.Properties.Name | Should -Not -Contain 'Password'
+    }
+
+    It 'accepts back-quoted names and incremental-only sync' {
+        $job = New-DtsSyncJob -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address `
+            -TargetCredential (Get-TargetCredential) -Object '`my.db`.`t 1`' -InitialSync None -StatePath $statePath
+        $job.Objects | Should -Be @('`my.db`.`t 1`')
+        $job.InitialSync | Should -Be 'None'
+    }
+
+    It 'creates nothing under -WhatIf' {
+        $before = @(Get-DtsSyncJob -StatePath $statePath).Count
+        New-DtsSyncJob -Name 'what-if' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop' -StatePath $statePath -WhatIf |
+            Should -BeNullOrEmpty
+        @(Get-DtsSyncJob -StatePath $statePath).Count | Should -Be $before
+    }
+
+    It 'refuses <Case> with an error that says what to do' -ForEach @(
+        @{ Case = 'a bad address'; Parameters = @{ Source = 'db1:99999' }; Pattern = 'not a server address' }
+        @{ Case = 'a mapping key that names nothing selected'; Parameters = @{ Mapping = @{ 'crm' = 'x' } }; Pattern = 'not selected' }
+        @{ Case = 'a four-part object'; Parameters = @{ Object = 'a.b.c.d' }; Pattern = 'parts' }
+        @{ Case = 'None with Data'; Parameters = @{ InitialSync = 'None', 'Data' }; Pattern = 'cannot be combined' }
+        @{ Case = 'a blank name'; Parameters = @{ Name = '   ' }; Pattern = 'blank' }
+    ) {
+        $arguments = @{
+            Source = $source.Address; SourceCredential = (Get-SourceCredential); Target = $target.Address
+            TargetCredential = (Get-TargetCredential); Object = 'shop'; StatePath = $statePath
+        }
+        foreach ($key in $Parameters.Keys) { $arguments[$key] = $Parameters[$key] }
+        $before = @(Get-DtsSyncJob -StatePath $statePath).Count
+        $err = { New-DtsSyncJob @arguments } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match $Pattern
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @(Get-DtsSyncJob -StatePath $statePath).Count | Should -Be $before
+    }
+}
+
+Describe 'Get-DtsSyncJob and Remove-DtsSyncJob' {
+    It 'finds jobs by wildcard name and by id, and reports a missing name' {
+        $a = New-TestJob -Name 'nightly-eu'
+        $b = New-TestJob -Name 'nightly-us'
+        $null = New-TestJob -Name 'adhoc'
+        (Get-DtsSyncJob -Name 'nightly-*' -StatePath $statePath).Id | Sort-Object | Should -Be (@($a.Id, $b.Id) | Sort-Object)
+        (Get-DtsSyncJob -Id $b.Id -StatePath $statePath).Name | Should -Be 'nightly-us'
+        Get-DtsSyncJob -Name 'no-such-job' -StatePath $statePath -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing[0].FullyQualifiedErrorId | Should -Match '^JobNotFound'
+        Get-DtsSyncJob -Name 'no-such-*' -StatePath $statePath -ErrorVariable none -ErrorAction SilentlyContinue
+        $none | Should -BeNullOrEmpty
+    }
+
+    It 'takes a job name as the first positional argument' {
+        $null = New-TestJob -Name 'positional'
+        Test-DtsPrecheck 'positional' -Quiet -StatePath $statePath | Should -BeExactly $true
+        Remove-DtsSyncJob 'positional' -StatePath $statePath -Confirm:$false
+        Get-DtsSyncJob -Name 'positional' -StatePath $statePath -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'reports a piped job that is not in the state file instead of pretending' {
+        $other = New-TestJob -Name 'elsewhere' -StatePath (Join-Path $stateDir 'other.db')
+        $other | Remove-DtsSyncJob -StatePath $statePath -Confirm:$false -ErrorVariable removeError -ErrorAction SilentlyContinue
+        $removeError[0].FullyQualifiedErrorId | Should -Match '^JobNotFound'
+        $removeError[0].ErrorDetails.RecommendedAction | Should -Match 'StatePath'
+        $other | Test-DtsPrecheck -StatePath $statePath -ErrorVariable checkError -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $checkError[0].FullyQualifiedErrorId | Should -Match '^JobNotFound'
+    }
+
+    It 'removes piped jobs, but not under -WhatIf' {
+        $job = New-TestJob -Name 'to-remove'
+        $job | Remove-DtsSyncJob -StatePath $statePath -WhatIf
+        Get-DtsSyncJob -Id $job.Id -StatePath $statePath | Should -Not -BeNullOrEmpty
+        Get-DtsSyncJob -Name 'to-remove' -StatePath $statePath | Remove-DtsSyncJob -StatePath $statePath -Confirm:$false
+        Get-DtsSyncJob -Id $job.Id -StatePath $statePath -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Test-DtsPrecheck in the pipeline' {
+    It 'checks what New-DtsSyncJob pipes to it and stores the outcome' {
+        $results = New-TestJob -Name 'piped' | Test-DtsPrecheck -StatePath $statePath
+        $results.Check | Should -Be (Get-DocumentedCheckName)
+        $results | Where-Object Status -eq 'Failed' | Should -BeNullOrEmpty
+        $job = Get-DtsSyncJob -Name 'piped' -StatePath $statePath
+        $job.State | Should -Be 'Ready'
+        $job.LastPrecheckAt | Should -Not -BeNullOrEmpty
+    }
+
+    It 'returns only $true or $false with -Quiet, and finds jobs by name' {
+        $null = New-TestJob -Name 'quiet-ok'
+        $null = New-TestJob -Name 'quiet-bad' -Object 'shop.absent'
+        Test-DtsPrecheck -Name 'quiet-ok' -Quiet -StatePath $statePath | Should -BeExactly $true
+        Test-DtsPrecheck -Name 'quiet-bad' -Quiet -StatePath $statePath | Should -BeExactly $false
+        (Get-DtsSyncJob -Name 'quiet-bad' -StatePath $statePath).State | Should -Be 'PrecheckFailed'
+    }
+}
+
+Describe 'The state file' {
+    It 'is shared between PowerShell processes' {
+        $shared = Join-Path $stateDir 'shared.db'
+        $id = Invoke-ChildPwsh @"
+Import-Module '$manifest'
+`$src = [pscredential]::new('dts_src', (ConvertTo-SecureString 'Src-Secret-41' -AsPlainText -Force))
+`$tgt = [pscredential]::new('dts_tgt', (ConvertTo-SecureString 'Tgt-Secret-42' -AsPlainText -Force))
+(New-DtsSyncJob -Name 'from-child' -Source '$($source.Address)' -SourceCredential `$src -Target '$($target.Address)' -TargetCredential `$tgt -Object shop -StatePath '$shared').Id
+"@
+        $job = Get-DtsSyncJob -Id ($id | Select-Object -Last 1) -StatePath $shared
+        $job.Name | Should -Be 'from-child'
+        $null = Invoke-ChildPwsh "Import-Module '$manifest'; Test-DtsPrecheck -Id '$($job.Id)' -StatePath '$shared' | Out-Null"
+        (Get-DtsSyncJob -Id $job.Id -StatePath $shared).State | Should -Be 'Ready'
+    }
+
+    It 'follows DTS_STATE_PATH when -StatePath is not given' {
+        $fromEnvironment = Join-Path $stateDir 'env/state.db'
+        $env:DTS_STATE_PATH = $fromEnvironment
+        try {
+            $job = New-DtsSyncJob -Name 'env' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop'
+            Test-Path $fromEnvironment | Should -BeTrue
+            (Get-DtsSyncJob -Id $job.Id -StatePath $fromEnvironment).Name | Should -Be 'env'
+        } finally { Remove-Item Env:DTS_STATE_PATH }
+    }
+
+    It 'is readable and writable by its owner only' -Skip:(-not $IsLinux) {
+        $null = New-TestJob -Name 'mode'
+        (Get-Item $statePath).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        (Get-Item "$statePath.key").UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        (Get-Item (Split-Path $statePath)).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+    }
+
+    It 'never holds a password in its bytes' {
+        $secretState = Join-Path $stateDir 'secret/state.db'
+        $password = 'Very-Distinct-Pa55word-' + [guid]::NewGuid().ToString('N')
+        $null = New-DtsSyncJob -Source 'a' -SourceCredential (New-TestCredential 'u' $password) -Target 'b' `
+            -TargetCredential (New-TestCredential 'v' $password) -Object 'shop' -StatePath $secretState
+        foreach ($file in Get-ChildItem (Split-Path $secretState) -File) {
+            $bytes = [IO.File]::ReadAllBytes($file.FullName)
+            foreach ($encoding in [Text.Encoding]::UTF8, [Text.Encoding]::Unicode) {
+                # Latin-1 maps each byte to one character, so a byte search becomes a string search.
+                $haystack = [Text.Encoding]::Latin1.GetString($bytes)
+                $haystack.Contains([Text.Encoding]::Latin1.GetString($encoding.GetBytes($password))) | Should -BeFalse -Because "$($file.Name) must not hold the password"
+            }
+        }
+    }
+}

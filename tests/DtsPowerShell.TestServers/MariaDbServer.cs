@@ -200,6 +200,13 @@ public sealed class MariaDbServer : IDisposable
             args.Add($"--character-sets-dir={TestServers.CustomCollation.EnsureDirectory()}");
         }
 
+        if (options.Tls)
+        {
+            args.Add($"--ssl-ca={TestCertificates.CaPath}");
+            args.Add($"--ssl-cert={TestCertificates.CertificatePath}");
+            args.Add($"--ssl-key={TestCertificates.KeyPath}");
+        }
+
         if (options.VersionString is not null)
         {
             args.Add($"--version={options.VersionString}");

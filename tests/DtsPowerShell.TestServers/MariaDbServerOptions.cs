@@ -20,6 +20,9 @@ public sealed class MariaDbServerOptions
     /// <summary>Gives the server the collation <see cref="CustomCollation.Name"/>, which other servers lack.</summary>
     public bool CustomCollation { get; set; }
 
+    /// <summary>Serves TLS with a certificate from a throw-away authority (<see cref="TestCertificates"/>) that no client trusts.</summary>
+    public bool Tls { get; set; }
+
     /// <summary>Further <c>mariadbd</c> options, e.g. <c>--max-connections=20</c>.</summary>
     public IList<string> ExtraArguments { get; } = new List<string>();
 }

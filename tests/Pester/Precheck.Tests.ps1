@@ -18,10 +18,11 @@ BeforeAll {
             [hashtable] $Mapping = @{},
             [string[]] $InitialSync = @('Schema', 'Data'),
             [string] $SourceAddress = $Source.Address,
-            [int] $TimeoutSec = 5
+            [int] $TimeoutSec = 5,
+            [string] $SourceSslMode = 'None'
         )
         $job = New-DtsSyncJob -Source $SourceAddress -SourceCredential $SourceCredential -Target $Target.Address -TargetCredential $TargetCredential `
-            -Object $Object -Mapping $Mapping -InitialSync $InitialSync -SourceSslMode None -TargetSslMode None -StatePath $script:statePath
+            -Object $Object -Mapping $Mapping -InitialSync $InitialSync -SourceSslMode $SourceSslMode -TargetSslMode None -StatePath $script:statePath
         $job | Test-DtsPrecheck -StatePath $script:statePath -TimeoutSec $TimeoutSec
     }
 
@@ -76,6 +77,31 @@ Describe 'Source connection' {
             $r.Message | Should -Match 'No answer .* within 2 s'
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'a check must not hang past its timeout'
         } finally { $silent.Stop() }
+    }
+}
+
+Describe 'Connection security' {
+    BeforeAll { $script:tlsSource = Start-TestServer -Tls; Initialize-TestSource $tlsSource }
+    AfterAll { $tlsSource.Dispose() }
+
+    It 'connects over TLS with -SourceSslMode Required' {
+        $r = Get-Check (Invoke-Precheck -Source $tlsSource -SourceSslMode Required) 'SourceConnection'
+        $r.Status | Should -Be 'Passed'
+        $r.Message | Should -Match '\(TLS, '
+        (Get-Check (Invoke-Precheck -Source $tlsSource -SourceSslMode None) 'SourceConnection').Message | Should -Match '\(unencrypted\)'
+    }
+
+    It 'fails Required against a server without TLS, naming the SSL mode' {
+        $r = Get-Check (Invoke-Precheck -SourceSslMode Required) 'SourceConnection'
+        $r.Status | Should -Be 'Failed'
+        $r.Message | Should -Match 'secure connection'
+        $r.Remedy | Should -Match 'SSL mode'
+    }
+
+    It 'fails VerifyCA when the server certificate is not trusted' {
+        $r = Get-Check (Invoke-Precheck -Source $tlsSource -SourceSslMode VerifyCA) 'SourceConnection'
+        $r.Status | Should -Be 'Failed'
+        $r.Message | Should -Match 'secure connection'
     }
 }
 

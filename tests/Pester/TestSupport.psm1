@@ -22,6 +22,7 @@ function Start-TestServer {
         [int] $LowerCaseTableNames = 0,
         [string] $VersionString,
         [switch] $CustomCollation,
+        [switch] $Tls,
         [string[]] $ExtraArguments = @()
     )
     Import-TestServers
@@ -31,6 +32,7 @@ function Start-TestServer {
     $options.BinlogRowImage = $BinlogRowImage
     $options.LowerCaseTableNames = $LowerCaseTableNames
     $options.CustomCollation = [bool]$CustomCollation
+    $options.Tls = [bool]$Tls
     if ($VersionString) { $options.VersionString = $VersionString }
     foreach ($argument in $ExtraArguments) { $options.ExtraArguments.Add($argument) }
     [DtsPowerShell.TestServers.MariaDbServer]::Start($options)

@@ -108,7 +108,7 @@ public sealed class PrecheckRunner(TimeSpan timeout, ILogger? logger = null)
         try
         {
             var session = await ServerSession.OpenAsync(settings, timeout, deadline.Token).WaitAsync(timeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            return (session, PrecheckResult.Passed(job.Id, check, $"Connected to {session.Version} at {settings.Endpoint} as {session.Account}."));
+            return (session, PrecheckResult.Passed(job.Id, check, $"Connected to {session.Version} at {settings.Endpoint} as {session.Account} ({(session.Cipher.Length > 0 ? $"TLS, {session.Cipher}" : "unencrypted")})."));
         }
         catch (Exception e) when (e is MySqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {

@@ -26,6 +26,9 @@ internal sealed class ServerSession : IAsyncDisposable
 
     public GrantSet Grants { get; } = new();
 
+    /// <summary>The TLS cipher of the connection; empty when it is not encrypted.</summary>
+    public string Cipher { get; private set; } = "";
+
     public static async Task<ServerSession> OpenAsync(ConnectionSettings settings, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var connection = MySqlConnectionFactory.Create(settings, timeout);
@@ -94,6 +97,7 @@ internal sealed class ServerSession : IAsyncDisposable
         }
 
         Variables = variables;
+        Cipher = Convert.ToString((await QueryAsync("SHOW SESSION STATUS LIKE 'Ssl_cipher'", cancellationToken).ConfigureAwait(false)).FirstOrDefault()?[1], System.Globalization.CultureInfo.InvariantCulture) ?? "";
         var user = (string)(await ScalarAsync("SELECT CURRENT_USER()", cancellationToken).ConfigureAwait(false))!;
         var at = user.LastIndexOf('@');
         Account = at < 0 ? $"'{user}'" : $"'{user[..at]}'@'{user[(at + 1)..]}'";

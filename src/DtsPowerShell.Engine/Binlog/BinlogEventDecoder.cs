@@ -1,0 +1,271 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Protocol;
+
+namespace DtsPowerShell.Engine.Binlog;
+
+/// <summary>
+/// Turns the bytes of one event (header included) into an event record. It keeps what later events depend
+/// on: the format description in force (header length, checksum) and the table maps by id. CRC32 checksums
+/// are verified when the stream carries them. Malformed input throws <see cref="InvalidDataException"/>.
+/// </summary>
+public sealed class BinlogEventDecoder
+{
+    private const int HeaderLength = 19;
+    private readonly Dictionary<ulong, TableMapEvent> tables = [];
+
+    public FormatDescription Format { get; private set; } = FormatDescription.Default;
+
+    /// <summary>When false, checksums are stripped but not compared.</summary>
+    public bool VerifyChecksums { get; set; } = true;
+
+    public static BinlogEventHeader ReadHeader(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < HeaderLength)
+        {
+            throw new InvalidDataException($"An event needs at least {HeaderLength} bytes of header; {data.Length} were given.");
+        }
+
+        var reader = new SpanReader(data);
+        return new BinlogEventHeader(reader.ReadUInt32(), (BinlogEventType)reader.ReadByte(), reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt16());
+    }
+
+    public BinlogEvent Decode(ReadOnlySpan<byte> data)
+    {
+        var header = ReadHeader(data);
+        if (header.EventLength != data.Length)
+        {
+            throw new InvalidDataException($"The {header.Type} event says it is {header.EventLength} bytes long, but {data.Length} bytes were given.");
+        }
+
+        if (header.Type == BinlogEventType.FormatDescription)
+        {
+            return DecodeFormatDescription(header, data);
+        }
+
+        if (header.Type == BinlogEventType.StartV3)
+        {
+            return DecodeStartV3(header, data);
+        }
+
+        var body = data[Format.HeaderLength..];
+        if (Format.Checksum == BinlogChecksum.Crc32)
+        {
+            if (body.Length < 4)
+            {
+                throw new InvalidDataException($"The {header.Type} event is too short to hold its checksum.");
+            }
+
+            VerifyCrc32(header, data, header.Flags);
+            body = body[..^4];
+        }
+
+        try
+        {
+            return DecodeBody(header, body);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Cannot decode the {header.Type} event ending at position {header.NextPosition}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Sets the checksum expected before the first format description event (a dump's first ROTATE carries one).</summary>
+    public void AssumeChecksum(BinlogChecksum checksum) => Format = Format with { Checksum = checksum };
+
+    /// <summary>Forgets the table maps (at a new file, where table ids may be reused).</summary>
+    public void ResetTables() => tables.Clear();
+
+    private BinlogEvent DecodeBody(BinlogEventHeader header, ReadOnlySpan<byte> body)
+    {
+        switch (header.Type)
+        {
+            case BinlogEventType.Rotate:
+            {
+                var reader = new SpanReader(body);
+                var position = Format.BinlogVersion > 1 ? reader.ReadUInt64() : 4UL;
+                return new RotateEvent(header, Encoding.UTF8.GetString(reader.Rest), position);
+            }
+
+            case BinlogEventType.Query:
+                return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13));
+            case BinlogEventType.Xid:
+                return new XidEvent(header, BinaryPrimitives.ReadUInt64LittleEndian(body));
+            case BinlogEventType.TableMap:
+            {
+                var map = TableMapParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8));
+                tables[map.TableId] = map;
+                return map;
+            }
+
+            // Pre-GA rows events (MySQL 5.1 betas, types 20-22) hold rows in the storage engine's record format,
+            // which cannot be read without the table's definition: they are passed on undecoded.
+            case BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2:
+                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Insert, header.Type == BinlogEventType.WriteRowsV2, tables);
+            case BinlogEventType.UpdateRowsV1 or BinlogEventType.UpdateRowsV2:
+                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Update, header.Type == BinlogEventType.UpdateRowsV2, tables);
+            case BinlogEventType.DeleteRowsV1 or BinlogEventType.DeleteRowsV2:
+                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Delete, header.Type == BinlogEventType.DeleteRowsV2, tables);
+            case BinlogEventType.Gtid or BinlogEventType.AnonymousGtid:
+                return MySqlGtid(header, body);
+            case BinlogEventType.MariaGtid:
+                return MariaDbGtid(header, body);
+            case BinlogEventType.PreviousGtids:
+                return new GtidSetEvent(header, GtidSets.MySqlFromBinary(body));
+            case BinlogEventType.MariaGtidList:
+                return new GtidSetEvent(header, GtidSets.MariaDbFromList(body));
+            case BinlogEventType.MariaBinlogCheckpoint:
+            {
+                var reader = new SpanReader(body);
+                return new BinlogCheckpointEvent(header, reader.ReadString(checked((int)reader.ReadUInt32())));
+            }
+
+            case BinlogEventType.MariaAnnotateRows:
+                return new RowsQueryEvent(header, Encoding.UTF8.GetString(body));
+            case BinlogEventType.RowsQuery:
+                return new RowsQueryEvent(header, Encoding.UTF8.GetString(body[Math.Min(1, body.Length)..]));
+            case BinlogEventType.XaPrepare:
+            {
+                var reader = new SpanReader(body);
+                var onePhase = reader.ReadByte() != 0;
+                var formatId = (int)reader.ReadUInt32();
+                var gtridLength = checked((int)reader.ReadUInt32());
+                var bqualLength = checked((int)reader.ReadUInt32());
+                return new XaPrepareEvent(header, onePhase, formatId, reader.ReadBytes(gtridLength).ToArray(), reader.ReadBytes(bqualLength).ToArray());
+            }
+
+            case BinlogEventType.Heartbeat:
+                return new HeartbeatEvent(header, Encoding.UTF8.GetString(body));
+            case BinlogEventType.Stop:
+                return new StopEvent(header);
+            case BinlogEventType.IntVar:
+            {
+                var reader = new SpanReader(body);
+                return new IntVarEvent(header, reader.ReadByte(), reader.ReadUInt64());
+            }
+
+            case BinlogEventType.Rand:
+            {
+                var reader = new SpanReader(body);
+                return new RandEvent(header, reader.ReadUInt64(), reader.ReadUInt64());
+            }
+
+            case BinlogEventType.UserVar:
+                return UserVar(header, body);
+            default:
+                return new UnknownEvent(header, body.ToArray());
+        }
+    }
+
+    private FormatDescriptionEvent DecodeFormatDescription(BinlogEventHeader header, ReadOnlySpan<byte> data)
+    {
+        var reader = new SpanReader(data[HeaderLength..]);
+        var binlogVersion = reader.ReadUInt16();
+        var serverVersion = Encoding.ASCII.GetString(reader.ReadBytes(50)).TrimEnd('\0');
+        reader.Skip(4);
+        var headerLength = reader.ReadByte();
+        var checksum = BinlogChecksum.None;
+        var typeCount = reader.Remaining;
+        if (FormatDescription.HasChecksumAlgorithm(serverVersion))
+        {
+            // The algorithm byte sits after the post-header lengths, followed by a checksum when it is CRC32.
+            var algorithm = data[^5];
+            checksum = algorithm == (byte)BinlogChecksum.Crc32 ? BinlogChecksum.Crc32 : BinlogChecksum.None;
+            typeCount -= 5;
+            if (checksum == BinlogChecksum.Crc32)
+            {
+                // The server computes this event's checksum with the in-use flag cleared.
+                VerifyCrc32(header, data, (ushort)(header.Flags & ~BinlogEventHeader.InUseFlag));
+            }
+        }
+
+        if (headerLength < HeaderLength || typeCount < 0)
+        {
+            throw new InvalidDataException($"The format description event is malformed (header length {headerLength}, {typeCount} event types).");
+        }
+
+        Format = new FormatDescription(binlogVersion, serverVersion, headerLength, reader.ReadBytes(typeCount).ToArray(), checksum);
+        return new FormatDescriptionEvent(header, Format);
+    }
+
+    /// <summary>Binlog v1-v3 (MySQL 3.23-4.1) start with START_EVENT_V3 and fixed post-header lengths instead of a format description.</summary>
+    private FormatDescriptionEvent DecodeStartV3(BinlogEventHeader header, ReadOnlySpan<byte> data)
+    {
+        var reader = new SpanReader(data[HeaderLength..]);
+        var binlogVersion = reader.ReadUInt16();
+        var serverVersion = Encoding.ASCII.GetString(reader.ReadBytes(50)).TrimEnd('\0');
+        byte[] postHeaders = [56, 11, 0, 8, 0, 18, 0, 4, 4, 4, 4, 18, 0, 0];
+        Format = new FormatDescription(binlogVersion, serverVersion, HeaderLength, postHeaders, BinlogChecksum.None);
+        return new FormatDescriptionEvent(header, Format);
+    }
+
+    private void VerifyCrc32(BinlogEventHeader header, ReadOnlySpan<byte> data, ushort flagsForChecksum)
+    {
+        if (!VerifyChecksums)
+        {
+            return;
+        }
+
+        var crc = new Crc32();
+        if (flagsForChecksum != header.Flags)
+        {
+            Span<byte> head = stackalloc byte[HeaderLength];
+            data[..HeaderLength].CopyTo(head);
+            BinaryPrimitives.WriteUInt16LittleEndian(head[17..], flagsForChecksum);
+            crc.Append(head);
+            crc.Append(data[HeaderLength..^4]);
+        }
+        else
+        {
+            crc.Append(data[..^4]);
+        }
+
+        var expected = BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
+        var actual = crc.GetCurrentHashAsUInt32();
+        if (expected != actual)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"Checksum mismatch in the {header.Type} event ending at position {header.NextPosition}: stored 0x{expected:X8}, computed 0x{actual:X8}."));
+        }
+    }
+
+    private static GtidEvent MySqlGtid(BinlogEventHeader header, ReadOnlySpan<byte> body)
+    {
+        var reader = new SpanReader(body);
+        reader.Skip(1);
+        var sid = new Guid(reader.ReadBytes(16), bigEndian: true);
+        var gno = reader.ReadUInt64();
+        var gtid = header.Type == BinlogEventType.AnonymousGtid ? null : string.Create(CultureInfo.InvariantCulture, $"{sid:D}:{gno}");
+        return new GtidEvent(header, gtid, Standalone: false, CommitId: null);
+    }
+
+    private static GtidEvent MariaDbGtid(BinlogEventHeader header, ReadOnlySpan<byte> body)
+    {
+        const byte standaloneFlag = 1;
+        const byte groupCommitIdFlag = 2;
+        var reader = new SpanReader(body);
+        var sequence = reader.ReadUInt64();
+        var domain = reader.ReadUInt32();
+        var flags = reader.ReadByte();
+        ulong? commitId = (flags & groupCommitIdFlag) != 0 && reader.Remaining >= 8 ? reader.ReadUInt64() : null;
+        return new GtidEvent(header, string.Create(CultureInfo.InvariantCulture, $"{domain}-{header.ServerId}-{sequence}"), (flags & standaloneFlag) != 0, commitId);
+    }
+
+    private static UserVarEvent UserVar(BinlogEventHeader header, ReadOnlySpan<byte> body)
+    {
+        var reader = new SpanReader(body);
+        var name = reader.ReadString(checked((int)reader.ReadUInt32()));
+        if (reader.ReadByte() != 0)
+        {
+            return new UserVarEvent(header, name, 0, 0, null);
+        }
+
+        var type = reader.ReadByte();
+        var charset = reader.ReadUInt32();
+        var value = reader.ReadBytes(checked((int)reader.ReadUInt32())).ToArray();
+        return new UserVarEvent(header, name, type, charset, value);
+    }
+}

@@ -1,0 +1,26 @@
+namespace DtsPowerShell.Engine.Binlog.Columns;
+
+/// <summary>
+/// One column of a TABLE_MAP event: its binlog type and metadata, and what the optional metadata adds
+/// (MySQL 8 / MariaDB 10.5+ with binlog_row_metadata): name, signedness, collation, ENUM/SET values, key.
+/// For CHAR columns that hold ENUM or SET, <see cref="Type"/> is the real type (Enum or Set).
+/// </summary>
+public sealed record ColumnInfo(ColumnType Type, int Metadata, bool Nullable)
+{
+    public string? Name { get; set; }
+
+    /// <summary>Null when the binlog does not say.</summary>
+    public bool? Unsigned { get; set; }
+
+    /// <summary>The collation id of a character column; null when the binlog does not say.</summary>
+    public int? Collation { get; set; }
+
+    public IReadOnlyList<string>? EnumValues { get; set; }
+
+    public IReadOnlyList<string>? SetValues { get; set; }
+
+    public bool IsPrimaryKey { get; set; }
+
+    /// <summary>The geometry subtype, when the optional metadata gives one.</summary>
+    public int? GeometryType { get; set; }
+}

@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using MySqlConnector;
+
+namespace DtsPowerShell.Engine.Binlog.Columns;
+
+/// <summary>
+/// Decodes DATE, TIME, DATETIME and TIMESTAMP in the binlog's old and new (MySQL 5.6.4+, "2") formats.
+/// Dates become <see cref="MySqlDateTime"/> (zero and partly zero dates included), times <see cref="TimeSpan"/>
+/// (negative and over 24 hours included), timestamps UTC <see cref="DateTimeOffset"/>.
+/// </summary>
+internal static class TemporalValues
+{
+    public static MySqlDateTime Date(uint packed) =>
+        new((int)(packed >> 9), (int)((packed >> 5) & 15), (int)(packed & 31), 0, 0, 0, 0);
+
+    /// <summary>Old TIME: a signed 24-bit HHMMSS number.</summary>
+    public static TimeSpan Time(int hhmmss)
+    {
+        var magnitude = Math.Abs(hhmmss);
+        var time = new TimeSpan(magnitude / 10000, (magnitude / 100) % 100, magnitude % 100);
+        return hhmmss < 0 ? -time : time;
+    }
+
+    /// <summary>Old DATETIME: the decimal number YYYYMMDDhhmmss.</summary>
+    public static MySqlDateTime DateTime(ulong number)
+    {
+        var date = number / 1000000;
+        var time = number % 1000000;
+        return new MySqlDateTime((int)(date / 10000), (int)((date / 100) % 100), (int)(date % 100), (int)(time / 10000), (int)((time / 100) % 100), (int)(time % 100), 0);
+    }
+
+    public static DateTimeOffset Timestamp(uint seconds, int microseconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(microseconds * 10L);
+
+    public static int FractionBytes(int precision) => (precision + 1) / 2;
+
+    /// <summary>TIMESTAMP(fsp): 4 bytes of seconds, then the fraction, all big-endian.</summary>
+    public static DateTimeOffset Timestamp2(ReadOnlySpan<byte> data, int precision) =>
+        Timestamp(BinaryPrimitives.ReadUInt32BigEndian(data), Fraction(data[4..], precision));
+
+    /// <summary>DATETIME(fsp): 40 bits (sign, year*13+month, day, hour, minute, second) then the fraction.</summary>
+    public static MySqlDateTime DateTime2(ReadOnlySpan<byte> data, int precision)
+    {
+        var packed = (long)BigEndian(data[..5]) - 0x8000000000L;
+        var microseconds = Fraction(data[5..], precision);
+        var yearMonthDay = packed >> 17;
+        var yearMonth = yearMonthDay >> 5;
+        var hms = packed & 0x1FFFF;
+        return new MySqlDateTime((int)(yearMonth / 13), (int)(yearMonth % 13), (int)(yearMonthDay & 31),
+            (int)(hms >> 12), (int)((hms >> 6) & 63), (int)(hms & 63), microseconds);
+    }
+
+    /// <summary>TIME(fsp): 24 bits (sign, hour, minute, second) then the fraction; negative times borrow from the fraction.</summary>
+    public static TimeSpan Time2(ReadOnlySpan<byte> data, int precision)
+    {
+        long packed;
+        switch (precision)
+        {
+            case 0:
+                packed = ((long)BigEndian(data[..3]) - 0x800000L) << 24;
+                break;
+            case 1 or 2:
+            {
+                var whole = (long)BigEndian(data[..3]) - 0x800000L;
+                long fraction = data[3];
+                if (whole < 0 && fraction != 0)
+                {
+                    whole++;
+                    fraction -= 0x100;
+                }
+
+                packed = (whole << 24) + (fraction * 10000);
+                break;
+            }
+
+            case 3 or 4:
+            {
+                var whole = (long)BigEndian(data[..3]) - 0x800000L;
+                long fraction = BinaryPrimitives.ReadUInt16BigEndian(data[3..]);
+                if (whole < 0 && fraction != 0)
+                {
+                    whole++;
+                    fraction -= 0x10000;
+                }
+
+                packed = (whole << 24) + (fraction * 100);
+                break;
+            }
+
+            default:
+                packed = (long)BigEndian(data[..6]) - 0x800000000000L;
+                break;
+        }
+
+        var negative = packed < 0;
+        var magnitude = Math.Abs(packed);
+        var hms = magnitude >> 24;
+        var time = new TimeSpan(0, (int)((hms >> 12) & 0x3FF), (int)((hms >> 6) & 63), (int)(hms & 63)) + TimeSpan.FromTicks((magnitude & 0xFFFFFF) * 10);
+        return negative ? -time : time;
+    }
+
+    private static int Fraction(ReadOnlySpan<byte> data, int precision) => precision switch
+    {
+        0 => 0,
+        1 or 2 => data[0] * 10000,
+        3 or 4 => BinaryPrimitives.ReadUInt16BigEndian(data) * 100,
+        _ => (int)BigEndian(data[..3]),
+    };
+
+    private static ulong BigEndian(ReadOnlySpan<byte> bytes)
+    {
+        ulong value = 0;
+        foreach (var b in bytes)
+        {
+            value = (value << 8) | b;
+        }
+
+        return value;
+    }
+}

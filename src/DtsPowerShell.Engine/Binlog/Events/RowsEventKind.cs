@@ -1,0 +1,8 @@
+namespace DtsPowerShell.Engine.Binlog.Events;
+
+public enum RowsEventKind
+{
+    Insert,
+    Update,
+    Delete,
+}

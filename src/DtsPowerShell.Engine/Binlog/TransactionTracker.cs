@@ -1,0 +1,109 @@
+using DtsPowerShell.Engine.Binlog.Events;
+
+namespace DtsPowerShell.Engine.Binlog;
+
+/// <summary>
+/// Follows the stream's file, offset and GTID state, and notes the position after each complete
+/// transaction: the place a consumer can resume from without losing or repeating anything.
+/// </summary>
+internal sealed class TransactionTracker
+{
+    private readonly Dictionary<string, string> mariaDbDomains = new(StringComparer.Ordinal);
+    private string? pendingGtid;
+    private bool inTransaction;
+
+    public TransactionTracker(BinlogPosition? start, string? gtidSet)
+    {
+        File = start?.File ?? "";
+        Offset = start?.Position ?? 4;
+        if (gtidSet is not null)
+        {
+            SetMariaDbState(gtidSet);
+        }
+
+        Committed = start;
+    }
+
+    public string File { get; private set; }
+
+    public ulong Offset { get; private set; }
+
+    /// <summary>The position after the last complete transaction; null before the first.</summary>
+    public BinlogPosition? Committed { get; private set; }
+
+    /// <summary>Updates the position with an event; true when the event ended a transaction.</summary>
+    public bool Observe(BinlogEvent binlogEvent)
+    {
+        switch (binlogEvent)
+        {
+            case RotateEvent rotate:
+                File = rotate.NextFile;
+                Offset = rotate.Position;
+                inTransaction = false;
+                if (Committed is null || Committed.File != File)
+                {
+                    Committed = new BinlogPosition(File, Offset, GtidState());
+                }
+
+                return false;
+            case GtidSetEvent { Header.Type: BinlogEventType.MariaGtidList } list when mariaDbDomains.Count == 0:
+                SetMariaDbState(list.GtidSet);
+                break;
+            case GtidEvent gtid:
+                pendingGtid = gtid.Gtid;
+                inTransaction = gtid.Standalone is false && binlogEvent.Header.Type == BinlogEventType.MariaGtid;
+                break;
+        }
+
+        if (binlogEvent.Header.NextPosition != 0)
+        {
+            Offset = binlogEvent.Header.NextPosition;
+        }
+
+        var ends = binlogEvent switch
+        {
+            XidEvent or XaPrepareEvent => true,
+            QueryEvent query when IsBegin(query.Query) => Begin(),
+            QueryEvent query => inTransaction ? IsCommit(query.Query) : true,
+            _ => false,
+        };
+        if (ends)
+        {
+            inTransaction = false;
+            if (pendingGtid is not null && pendingGtid.Count(c => c == '-') == 2)
+            {
+                mariaDbDomains[pendingGtid[..pendingGtid.IndexOf('-', StringComparison.Ordinal)]] = pendingGtid;
+            }
+
+            pendingGtid = null;
+            Committed = new BinlogPosition(File, Offset, GtidState());
+        }
+
+        return ends;
+    }
+
+    private bool Begin()
+    {
+        inTransaction = true;
+        return false;
+    }
+
+    private string? GtidState() => mariaDbDomains.Count == 0 ? null : string.Join(',', mariaDbDomains.Values);
+
+    private void SetMariaDbState(string gtidSet)
+    {
+        foreach (var gtid in gtidSet.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (gtid.Count(c => c == '-') == 2)
+            {
+                mariaDbDomains[gtid[..gtid.IndexOf('-', StringComparison.Ordinal)]] = gtid;
+            }
+        }
+    }
+
+    private static bool IsBegin(string query) => query.Equals("BEGIN", StringComparison.OrdinalIgnoreCase) || query.StartsWith("XA START", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsCommit(string query) =>
+        query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) || query.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase) ||
+        query.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase) || query.StartsWith("XA ROLLBACK", StringComparison.OrdinalIgnoreCase);
+}

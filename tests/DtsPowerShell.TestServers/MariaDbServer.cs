@@ -15,12 +15,14 @@ public sealed class MariaDbServer : IDisposable
     private static readonly List<MariaDbServer> Running = [];
     private static int nextServerId = 100 + (Environment.ProcessId % 1000) * 100;
 
-    private readonly Process process;
+    private readonly ProcessStartInfo startInfo;
+    private Process process;
 
     static MariaDbServer() => AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
 
-    private MariaDbServer(Process process, string dataDirectory, int port, int serverId)
+    private MariaDbServer(ProcessStartInfo startInfo, Process process, string dataDirectory, int port, int serverId)
     {
+        this.startInfo = startInfo;
         this.process = process;
         DataDirectory = dataDirectory;
         Port = port;
@@ -52,11 +54,8 @@ public sealed class MariaDbServer : IDisposable
             ServerTemplate.CopyTo(template, dataDirectory);
             var port = FreePort();
             var serverId = options.ServerId != 0 ? options.ServerId : Interlocked.Increment(ref nextServerId);
-            var process = Process.Start(StartInfo(options, dataDirectory, port, serverId))!;
-            // What the server prints before its error log opens is noise in test output; drop it.
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var server = new MariaDbServer(process, dataDirectory, port, serverId);
+            var startInfo = StartInfo(options, dataDirectory, port, serverId);
+            var server = new MariaDbServer(startInfo, Launch(startInfo), dataDirectory, port, serverId);
             lock (Running)
             {
                 Running.Add(server);
@@ -73,6 +72,23 @@ public sealed class MariaDbServer : IDisposable
             {
                 throw new InvalidOperationException($"MariaDB did not start on port {port}. Its error log:\n{log}");
             }
+        }
+    }
+
+    /// <summary>Kills the server (as a crash would) and starts it again on the same port and data.</summary>
+    public void Restart()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+
+        process.Dispose();
+        process = Launch(startInfo);
+        if (!WaitUntilReady(TimeSpan.FromSeconds(60)))
+        {
+            throw new InvalidOperationException($"MariaDB did not come back on port {Port}. Its error log:\n{ErrorLog()}");
         }
     }
 
@@ -168,6 +184,15 @@ public sealed class MariaDbServer : IDisposable
         {
             server.Dispose();
         }
+    }
+
+    private static Process Launch(ProcessStartInfo startInfo)
+    {
+        var started = Process.Start(startInfo)!;
+        // What the server prints before its error log opens is noise in test output; drop it.
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        return started;
     }
 
     private static ProcessStartInfo StartInfo(MariaDbServerOptions options, string dataDirectory, int port, int serverId)

@@ -10,6 +10,8 @@ namespace DtsPowerShell.Engine.Binlog.Columns;
 /// </summary>
 internal static class ColumnValueReader
 {
+    private const int BinaryCollation = 63;
+
     public static object Read(ref SpanReader reader, ColumnInfo column)
     {
         var meta = column.Metadata;
@@ -58,7 +60,9 @@ internal static class ColumnValueReader
             case ColumnType.VarChar or ColumnType.VarString:
                 return Text(reader.ReadBytes(meta < 256 ? reader.ReadByte() : reader.ReadUInt16()), column);
             case ColumnType.String:
-                return Text(reader.ReadBytes(meta < 256 ? reader.ReadByte() : reader.ReadUInt16()), column);
+                var fixedLength = reader.ReadBytes(meta < 256 ? reader.ReadByte() : reader.ReadUInt16());
+                // BINARY(n) is logged without its trailing zero bytes; the column's value has them.
+                return column.Collation == BinaryCollation && fixedLength.Length < meta ? Padded(fixedLength, meta) : Text(fixedLength, column);
             case ColumnType.Enum:
                 return meta == 1 ? (int)reader.ReadByte() : reader.ReadUInt16();
             case ColumnType.Set:
@@ -75,6 +79,13 @@ internal static class ColumnValueReader
             default:
                 throw new InvalidDataException($"Column type {column.Type} ({(byte)column.Type}) cannot be decoded from a row image.");
         }
+    }
+
+    private static byte[] Padded(ReadOnlySpan<byte> bytes, int length)
+    {
+        var padded = new byte[length];
+        bytes.CopyTo(padded);
+        return padded;
     }
 
     private static int LengthPrefix(ref SpanReader reader, int lengthBytes) => lengthBytes switch

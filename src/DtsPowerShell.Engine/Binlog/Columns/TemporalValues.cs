@@ -5,8 +5,8 @@ namespace DtsPowerShell.Engine.Binlog.Columns;
 
 /// <summary>
 /// Decodes DATE, TIME, DATETIME and TIMESTAMP in the binlog's old and new (MySQL 5.6.4+, "2") formats.
-/// Dates become <see cref="MySqlDateTime"/> (zero and partly zero dates included), times <see cref="TimeSpan"/>
-/// (negative and over 24 hours included), timestamps UTC <see cref="DateTimeOffset"/>.
+/// Dates, datetimes and timestamps become <see cref="MySqlDateTime"/> (zero and partly zero dates included;
+/// timestamps in UTC, as stored), times <see cref="TimeSpan"/> (negative and over 24 hours included).
 /// </summary>
 internal static class TemporalValues
 {
@@ -29,13 +29,22 @@ internal static class TemporalValues
         return new MySqlDateTime((int)(date / 10000), (int)((date / 100) % 100), (int)(date % 100), (int)(time / 10000), (int)((time / 100) % 100), (int)(time % 100), 0);
     }
 
-    public static DateTimeOffset Timestamp(uint seconds, int microseconds) =>
-        DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(microseconds * 10L);
+    /// <summary>Seconds since 1970 in UTC; 0 is the zero timestamp 0000-00-00 00:00:00.</summary>
+    public static MySqlDateTime Timestamp(uint seconds, int microseconds)
+    {
+        if (seconds == 0 && microseconds == 0)
+        {
+            return new MySqlDateTime(0, 0, 0, 0, 0, 0, 0);
+        }
+
+        var utc = System.DateTime.UnixEpoch.AddSeconds(seconds);
+        return new MySqlDateTime(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, utc.Second, microseconds);
+    }
 
     public static int FractionBytes(int precision) => (precision + 1) / 2;
 
     /// <summary>TIMESTAMP(fsp): 4 bytes of seconds, then the fraction, all big-endian.</summary>
-    public static DateTimeOffset Timestamp2(ReadOnlySpan<byte> data, int precision) =>
+    public static MySqlDateTime Timestamp2(ReadOnlySpan<byte> data, int precision) =>
         Timestamp(BinaryPrimitives.ReadUInt32BigEndian(data), Fraction(data[4..], precision));
 
     /// <summary>DATETIME(fsp): 40 bits (sign, year*13+month, day, hour, minute, second) then the fraction.</summary>

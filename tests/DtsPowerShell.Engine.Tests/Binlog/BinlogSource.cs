@@ -1,0 +1,49 @@
+using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.TestServers;
+
+namespace DtsPowerShell.Engine.Tests.Binlog;
+
+/// <summary>A MariaDB server of the test class's own (binlog_row_metadata=FULL) and a replication account on it.</summary>
+public sealed class BinlogSource : IDisposable
+{
+    public BinlogSource()
+    {
+        var options = new MariaDbServerOptions();
+        options.ExtraArguments.Add("--binlog-row-metadata=FULL");
+        Server = MariaDbServer.Start(options);
+        Server.CreateUser("repl", "Repl-pw-9", "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO {user}");
+    }
+
+    public MariaDbServer Server { get; }
+
+    public ConnectionSettings Replication => new(new ServerEndpoint(Server.Host, Server.Port), "repl", "Repl-pw-9", DtsSslMode.None);
+
+    public BinlogPosition CurrentPosition()
+    {
+        var status = Server.Sql("SHOW MASTER STATUS").Split('\t');
+        return new BinlogPosition(status[0], ulong.Parse(status[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Streams from <paramref name="start"/> until <paramref name="done"/> holds for the events so far, or the deadline passes.</summary>
+    public async Task<List<BinlogEvent>> StreamUntilAsync(BinlogClient client, BinlogStart start, Func<List<BinlogEvent>, bool> done, TimeSpan? deadline = null, Action<List<BinlogEvent>>? onEvent = null)
+    {
+        using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(60));
+        var events = new List<BinlogEvent>();
+        await foreach (var binlogEvent in client.StreamAsync(start, timeout.Token))
+        {
+            events.Add(binlogEvent);
+            onEvent?.Invoke(events);
+            if (done(events))
+            {
+                return events;
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended before the expected events arrived.");
+    }
+
+    public void Dispose() => Server.Dispose();
+}

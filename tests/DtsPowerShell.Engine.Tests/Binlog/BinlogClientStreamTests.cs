@@ -1,0 +1,174 @@
+using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.TestServers;
+
+namespace DtsPowerShell.Engine.Tests.Binlog;
+
+/// <summary>The replication stream's behaviour on a real MariaDB server: positions, rotation, idleness, failures.</summary>
+public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture<BinlogSource>
+{
+    private static readonly TimeSpan FastHeartbeat = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task Reports_the_position_after_each_transaction_so_a_new_stream_resumes_exactly_there()
+    {
+        source.Server.Sql("CREATE DATABASE IF NOT EXISTS resume; CREATE OR REPLACE TABLE resume.t (id INT PRIMARY KEY) ENGINE=InnoDB;");
+        var start = source.CurrentPosition();
+        source.Server.Sql("INSERT INTO resume.t VALUES (1); INSERT INTO resume.t VALUES (2); INSERT INTO resume.t VALUES (3);");
+        var client = new BinlogClient(source.Replication);
+        BinlogPosition? afterFirst = null;
+        await source.StreamUntilAsync(client, BinlogStart.At(start), e =>
+        {
+            if (afterFirst is null && e[^1] is XidEvent)
+            {
+                afterFirst = client.Committed;
+            }
+
+            return e.OfType<XidEvent>().Count() == 3;
+        });
+
+        Assert.NotNull(afterFirst);
+        Assert.Equal(source.CurrentPosition().Position, client.Committed!.Position);
+        Assert.Matches(@"^0-\d+-\d+$", client.Committed.GtidSet);
+        var resumed = await source.StreamUntilAsync(new BinlogClient(source.Replication), BinlogStart.At(afterFirst!), e => e.OfType<XidEvent>().Count() == 2);
+        Assert.Equal([2, 3], resumed.OfType<RowsEvent>().Select(r => (int)r.Rows[0].After![0]!));
+    }
+
+    [Fact]
+    public async Task Starts_from_a_MariaDb_gtid_state()
+    {
+        source.Server.Sql("CREATE DATABASE IF NOT EXISTS gtid; CREATE OR REPLACE TABLE gtid.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO gtid.t VALUES (1);");
+        var state = source.Server.Sql("SELECT @@gtid_binlog_pos");
+        source.Server.Sql("INSERT INTO gtid.t VALUES (2);");
+        var events = await source.StreamUntilAsync(new BinlogClient(source.Replication), BinlogStart.AtGtid(state), e => e.OfType<XidEvent>().Any());
+        var rows = events.OfType<RowsEvent>().ToList();
+        Assert.Equal(2, Assert.Single(rows).Rows[0].After![0]);
+    }
+
+    [Fact]
+    public async Task Follows_rotation_into_the_next_file()
+    {
+        source.Server.Sql("CREATE DATABASE IF NOT EXISTS rotation; CREATE OR REPLACE TABLE rotation.t (id INT PRIMARY KEY) ENGINE=InnoDB;");
+        var start = source.CurrentPosition();
+        source.Server.Sql("INSERT INTO rotation.t VALUES (1); FLUSH BINARY LOGS; INSERT INTO rotation.t VALUES (2);");
+        var client = new BinlogClient(source.Replication);
+        var events = await source.StreamUntilAsync(client, BinlogStart.At(start), e => e.OfType<RowsEvent>().Count() == 2);
+        var rotate = events.OfType<RotateEvent>().Last(r => r.Header.Timestamp != 0);
+        Assert.NotEqual(start.File, rotate.NextFile);
+        Assert.Equal(rotate.NextFile, client.Committed!.File);
+    }
+
+    [Fact]
+    public async Task Receives_heartbeats_while_the_source_is_idle()
+    {
+        var client = new BinlogClient(source.Replication, new BinlogClientOptions { HeartbeatPeriod = FastHeartbeat });
+        var events = await source.StreamUntilAsync(client, BinlogStart.Current, e => e.OfType<HeartbeatEvent>().Count() >= 2);
+        Assert.All(events.OfType<HeartbeatEvent>(), h => Assert.Equal(source.CurrentPosition().File, h.File));
+    }
+
+    [Fact]
+    public async Task Reconnects_and_resumes_when_the_dump_connection_is_killed()
+    {
+        source.Server.Sql("CREATE DATABASE IF NOT EXISTS killed; CREATE OR REPLACE TABLE killed.t (id INT PRIMARY KEY) ENGINE=InnoDB;");
+        var start = source.CurrentPosition();
+        source.Server.Sql("INSERT INTO killed.t VALUES (1);");
+        var client = new BinlogClient(source.Replication, new BinlogClientOptions { HeartbeatPeriod = FastHeartbeat });
+        var killed = false;
+        var events = await source.StreamUntilAsync(client, BinlogStart.At(start), e => e.OfType<RowsEvent>().Any(r => (int)r.Rows[0].After![0]! == 2), onEvent: e =>
+        {
+            if (!killed && e[^1] is XidEvent)
+            {
+                killed = true;
+                source.Server.Sql("SELECT CONCAT('KILL ', ID) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' INTO @kill; EXECUTE IMMEDIATE @kill; INSERT INTO killed.t VALUES (2);");
+            }
+        });
+
+        Assert.True(killed);
+        Assert.Equal([1, 2], events.OfType<RowsEvent>().Select(r => (int)r.Rows[0].After![0]!).Distinct());
+        Assert.True(events.OfType<RotateEvent>().Count(r => r.Header.Timestamp == 0) >= 2, "a reconnect starts with the server's ROTATE");
+    }
+
+    [Fact]
+    public async Task Resumes_after_the_source_restarts()
+    {
+        source.Server.Sql("CREATE DATABASE IF NOT EXISTS restart; CREATE OR REPLACE TABLE restart.t (id INT PRIMARY KEY) ENGINE=InnoDB;");
+        var start = source.CurrentPosition();
+        source.Server.Sql("INSERT INTO restart.t VALUES (1);");
+        var client = new BinlogClient(source.Replication, new BinlogClientOptions { HeartbeatPeriod = FastHeartbeat, ReconnectAttempts = 20 });
+        var restarted = false;
+        var events = await source.StreamUntilAsync(client, BinlogStart.At(start), e => e.OfType<RowsEvent>().Any(r => (int)r.Rows[0].After![0]! == 2), onEvent: e =>
+        {
+            if (!restarted && e[^1] is XidEvent)
+            {
+                restarted = true;
+                source.Server.Restart();
+                source.Server.Sql("INSERT INTO restart.t VALUES (2);");
+            }
+        });
+
+        Assert.True(restarted);
+        Assert.Equal([1, 2], events.OfType<RowsEvent>().Select(r => (int)r.Rows[0].After![0]!).Distinct());
+    }
+
+    [Fact]
+    public async Task A_missing_binlog_file_gives_an_error_naming_it()
+    {
+        var client = new BinlogClient(source.Replication);
+        var error = await Assert.ThrowsAsync<BinlogUnavailableException>(() =>
+            source.StreamUntilAsync(client, BinlogStart.At(new BinlogPosition("binlog.999999", 4)), _ => false));
+        Assert.Contains("binlog.999999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_fails_with_the_servers_message()
+    {
+        var settings = source.Replication;
+        var client = new BinlogClient(new Connections.ConnectionSettings(settings.Endpoint, settings.User, "wrong", settings.SslMode));
+        var error = await Assert.ThrowsAsync<Protocol.MySqlServerException>(() => source.StreamUntilAsync(client, BinlogStart.Current, _ => false));
+        Assert.Equal(1045, error.ErrorCode);
+    }
+}
+
+/// <summary>Partial row images: columns left out of MINIMAL and NOBLOB images are marked absent, not null.</summary>
+public sealed class BinlogClientPartialImageTests
+{
+    [Theory]
+    [InlineData("MINIMAL")]
+    [InlineData("NOBLOB")]
+    public async Task Columns_left_out_of_the_image_are_absent(string image)
+    {
+        var options = new MariaDbServerOptions { BinlogRowImage = image };
+        options.ExtraArguments.Add("--binlog-row-metadata=FULL");
+        using var server = MariaDbServer.Start(options);
+        server.CreateUser("repl", "Repl-pw-9", "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO {user}");
+        server.Sql("CREATE DATABASE p; CREATE TABLE p.t (id INT PRIMARY KEY, a INT, b BLOB) ENGINE=InnoDB; INSERT INTO p.t VALUES (1, 10, 'x');");
+        var status = server.Sql("SHOW MASTER STATUS").Split('\t');
+        server.Sql("UPDATE p.t SET a = 11 WHERE id = 1;");
+        var settings = new Connections.ConnectionSettings(new Engine.Jobs.ServerEndpoint(server.Host, server.Port), "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        RowsEvent? update = null;
+        await foreach (var e in new BinlogClient(settings).StreamAsync(BinlogStart.At(new BinlogPosition(status[0], ulong.Parse(status[1], System.Globalization.CultureInfo.InvariantCulture))), timeout.Token))
+        {
+            if (e is RowsEvent { Kind: RowsEventKind.Update } rows)
+            {
+                update = rows;
+                break;
+            }
+        }
+
+        var change = update!.Rows.Single();
+        Assert.Equal(11, change.After![1]);
+        Assert.Same(RowImage.Absent, change.After[2]);
+        if (image == "MINIMAL")
+        {
+            Assert.Equal(1, change.Before![0]);
+            Assert.Same(RowImage.Absent, change.Before[1]);
+            Assert.Same(RowImage.Absent, change.After[0]);
+        }
+        else
+        {
+            Assert.Equal(10, change.Before![1]);
+            Assert.Same(RowImage.Absent, change.Before[2]);
+        }
+    }
+}

@@ -51,6 +51,11 @@ public sealed class BinlogEventDecoder
             return DecodeStartV3(header, data);
         }
 
+        if (data.Length < Format.HeaderLength)
+        {
+            throw new InvalidDataException($"The {header.Type} event ending at position {header.NextPosition} is shorter ({data.Length} bytes) than an event header ({Format.HeaderLength}).");
+        }
+
         var body = data[Format.HeaderLength..];
         if (Format.Checksum == BinlogChecksum.Crc32)
         {
@@ -93,7 +98,7 @@ public sealed class BinlogEventDecoder
             case BinlogEventType.Query:
                 return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13));
             case BinlogEventType.Xid:
-                return new XidEvent(header, BinaryPrimitives.ReadUInt64LittleEndian(body));
+                return new XidEvent(header, new SpanReader(body).ReadUInt64());
             case BinlogEventType.TableMap:
             {
                 var map = TableMapParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8));
@@ -120,7 +125,7 @@ public sealed class BinlogEventDecoder
             case BinlogEventType.MariaBinlogCheckpoint:
             {
                 var reader = new SpanReader(body);
-                return new BinlogCheckpointEvent(header, reader.ReadString(checked((int)reader.ReadUInt32())));
+                return new BinlogCheckpointEvent(header, reader.ReadString(reader.ReadCount32()));
             }
 
             case BinlogEventType.MariaAnnotateRows:
@@ -132,8 +137,8 @@ public sealed class BinlogEventDecoder
                 var reader = new SpanReader(body);
                 var onePhase = reader.ReadByte() != 0;
                 var formatId = (int)reader.ReadUInt32();
-                var gtridLength = checked((int)reader.ReadUInt32());
-                var bqualLength = checked((int)reader.ReadUInt32());
+                var gtridLength = reader.ReadCount32();
+                var bqualLength = reader.ReadCount32();
                 return new XaPrepareEvent(header, onePhase, formatId, reader.ReadBytes(gtridLength).ToArray(), reader.ReadBytes(bqualLength).ToArray());
             }
 
@@ -257,7 +262,7 @@ public sealed class BinlogEventDecoder
     private static UserVarEvent UserVar(BinlogEventHeader header, ReadOnlySpan<byte> body)
     {
         var reader = new SpanReader(body);
-        var name = reader.ReadString(checked((int)reader.ReadUInt32()));
+        var name = reader.ReadString(reader.ReadCount32());
         if (reader.ReadByte() != 0)
         {
             return new UserVarEvent(header, name, 0, 0, null);
@@ -265,7 +270,7 @@ public sealed class BinlogEventDecoder
 
         var type = reader.ReadByte();
         var charset = reader.ReadUInt32();
-        var value = reader.ReadBytes(checked((int)reader.ReadUInt32())).ToArray();
+        var value = reader.ReadBytes(reader.ReadCount32()).ToArray();
         return new UserVarEvent(header, name, type, charset, value);
     }
 }

@@ -81,12 +81,29 @@ public sealed class BinlogFileReader : IDisposable
             throw new InvalidDataException($"{Describe()} has an event at offset {Offset} claiming {length} bytes, which cannot be.");
         }
 
-        if (length > buffer.Length)
+        if (stream.CanSeek && length - 19 > stream.Length - stream.Position)
         {
-            Array.Resize(ref buffer, (int)Math.Max(length, buffer.Length * 2L));
+            throw new InvalidDataException($"{Describe()} ends inside the event at offset {Offset}: it claims {length} bytes, {stream.Length - stream.Position + 19} are there.");
         }
 
-        var body = stream.ReadAtLeast(buffer.AsSpan(19, (int)length - 19), (int)length - 19, throwOnEndOfStream: false);
+        // Grow the buffer only as the bytes arrive, so a damaged length cannot claim memory the data does not back.
+        var body = 0;
+        while (body < length - 19)
+        {
+            if (buffer.Length < 19 + body + 1)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(length, buffer.Length * 2L));
+            }
+
+            var read = stream.Read(buffer, 19 + body, (int)Math.Min(length, buffer.Length) - 19 - body);
+            if (read == 0)
+            {
+                break;
+            }
+
+            body += read;
+        }
+
         if (body < length - 19)
         {
             throw new InvalidDataException($"{Describe()} ends inside the event at offset {Offset}: {19 + body} of {length} bytes are there.");

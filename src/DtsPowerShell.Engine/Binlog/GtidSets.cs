@@ -28,7 +28,7 @@ internal static class GtidSets
             text.Append(new Guid(reader.ReadBytes(16), bigEndian: true).ToString("D"));
             if (tagged && ReadVariableLength(ref reader) is var tagLength and > 0)
             {
-                text.Append(':').Append(Encoding.ASCII.GetString(reader.ReadBytes(checked((int)tagLength))));
+                text.Append(':').Append(Encoding.ASCII.GetString(reader.ReadBytes(tagLength <= (ulong)reader.Remaining ? (int)tagLength : throw new InvalidDataException($"A GTID tag of {tagLength} bytes does not fit."))));
             }
 
             var intervals = reader.ReadUInt64();

@@ -23,7 +23,7 @@ internal static class RowsParser
             throw new InvalidDataException($"A rows event refers to table id {tableId}, which no TABLE_MAP event before it defined.");
         }
 
-        var width = checked((int)reader.ReadLengthEncoded());
+        var width = reader.ReadLengthEncodedBitCount();
         if (width > table.Columns.Count)
         {
             throw new InvalidDataException($"A rows event for {table.Database}.{table.Table} has {width} columns; its TABLE_MAP has {table.Columns.Count}.");
@@ -34,6 +34,7 @@ internal static class RowsParser
         var rows = new List<RowChange>();
         while (!reader.AtEnd)
         {
+            var rowStart = reader.Offset;
             var first = ReadImage(ref reader, table, width, before);
             rows.Add(kind switch
             {
@@ -41,6 +42,10 @@ internal static class RowsParser
                 RowsEventKind.Delete => new RowChange(first, null),
                 _ => new RowChange(first, ReadImage(ref reader, table, width, after)),
             });
+            if (reader.Offset == rowStart)
+            {
+                throw new InvalidDataException($"A rows event for {table.Database}.{table.Table} holds a row of no bytes (no column is present).");
+            }
         }
 
         return new RowsEvent(header, kind, table, rows);

@@ -32,7 +32,7 @@ internal static class TableMapParser
         reader.Skip(1);
         var table = Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadByte()));
         reader.Skip(1);
-        var count = checked((int)reader.ReadLengthEncoded());
+        var count = reader.ReadLengthEncodedCount();
         var types = reader.ReadBytes(count);
         // MySQL 5.1 before 5.1.18 wrote no column metadata and no NULL bitmap.
         var metadata = new SpanReader(reader.AtEnd ? [] : reader.ReadLengthEncodedBytes());
@@ -153,14 +153,14 @@ internal static class TableMapParser
             case OptionalField.SimplePrimaryKey:
                 while (!value.AtEnd)
                 {
-                    columns[checked((int)value.ReadLengthEncoded())].IsPrimaryKey = true;
+                    Column(columns, value.ReadLengthEncoded()).IsPrimaryKey = true;
                 }
 
                 break;
             case OptionalField.PrimaryKeyWithPrefix:
                 while (!value.AtEnd)
                 {
-                    columns[checked((int)value.ReadLengthEncoded())].IsPrimaryKey = true;
+                    Column(columns, value.ReadLengthEncoded()).IsPrimaryKey = true;
                     value.ReadLengthEncoded();
                 }
 
@@ -178,9 +178,9 @@ internal static class TableMapParser
 
         while (!value.AtEnd)
         {
-            var index = checked((int)value.ReadLengthEncoded());
+            var index = value.ReadLengthEncoded();
             var collation = (int)value.ReadLengthEncoded();
-            if (index < characterColumns.Length)
+            if (index < (ulong)characterColumns.Length)
             {
                 characterColumns[index].Collation = collation;
             }
@@ -189,7 +189,7 @@ internal static class TableMapParser
 
     private static string[] ReadStrings(ref SpanReader value)
     {
-        var strings = new string[checked((int)value.ReadLengthEncoded())];
+        var strings = new string[value.ReadLengthEncodedCount()];
         for (var i = 0; i < strings.Length; i++)
         {
             strings[i] = Encoding.UTF8.GetString(value.ReadLengthEncodedBytes());
@@ -197,6 +197,10 @@ internal static class TableMapParser
 
         return strings;
     }
+
+    private static ColumnInfo Column(ColumnInfo[] columns, ulong index) => index < (ulong)columns.Length
+        ? columns[index]
+        : throw new InvalidDataException($"The table map's key names column {index + 1}, but the table has {columns.Length}.");
 
     private static bool IsNumeric(ColumnInfo column) => column.Type is ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long
         or ColumnType.LongLong or ColumnType.Float or ColumnType.Double or ColumnType.NewDecimal or ColumnType.Decimal;

@@ -63,7 +63,16 @@ internal ref struct SpanReader
     public ulong ReadLengthEncoded() =>
         ReadLengthEncodedNullable() ?? throw new InvalidDataException($"Unexpected NULL length at offset {Offset - 1}.");
 
-    public ReadOnlySpan<byte> ReadLengthEncodedBytes() => ReadBytes(checked((int)ReadLengthEncoded()));
+    public ReadOnlySpan<byte> ReadLengthEncodedBytes() => ReadBytes(ReadLengthEncodedCount());
+
+    /// <summary>A length-encoded byte length or item count, which cannot exceed the bytes left.</summary>
+    public int ReadLengthEncodedCount() => Bounded(ReadLengthEncoded(), Remaining);
+
+    /// <summary>A 4-byte byte length or item count, which cannot exceed the bytes left.</summary>
+    public int ReadCount32() => Bounded(ReadUInt32(), Remaining);
+
+    /// <summary>A length-encoded count of bits (columns), which cannot exceed eight per byte left.</summary>
+    public int ReadLengthEncodedBitCount() => Bounded(ReadLengthEncoded(), Remaining * 8L);
 
     public ReadOnlySpan<byte> ReadBytes(int count) => Take(count);
 
@@ -87,6 +96,10 @@ internal ref struct SpanReader
     public string ReadString(int count) => Encoding.UTF8.GetString(ReadBytes(count));
 
     public void Skip(int count) => Take(count);
+
+    private readonly int Bounded(ulong value, long limit) => value <= (ulong)limit
+        ? (int)value
+        : throw new InvalidDataException($"A length or count of {value} at offset {Offset} exceeds what the remaining {Remaining} bytes can hold.");
 
     private ReadOnlySpan<byte> Take(int count)
     {

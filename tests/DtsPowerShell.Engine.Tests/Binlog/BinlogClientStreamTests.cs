@@ -124,7 +124,7 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
     {
         var settings = source.Replication;
         var client = new BinlogClient(new Connections.ConnectionSettings(settings.Endpoint, settings.User, "wrong", settings.SslMode));
-        var error = await Assert.ThrowsAsync<Protocol.MySqlServerException>(() => source.StreamUntilAsync(client, BinlogStart.Current, _ => false));
+        var error = await Assert.ThrowsAsync<Engine.Protocol.MySqlServerException>(() => source.StreamUntilAsync(client, BinlogStart.Current, _ => false));
         Assert.Equal(1045, error.ErrorCode);
     }
 }

@@ -93,7 +93,7 @@ internal static class ColumnValueReader
         1 => reader.ReadByte(),
         2 => reader.ReadUInt16(),
         3 => (int)reader.ReadUInt24(),
-        4 => checked((int)reader.ReadUInt32()),
+        4 => reader.ReadCount32(),
         _ => throw new InvalidDataException($"A BLOB length of {lengthBytes} bytes is not valid."),
     };
 

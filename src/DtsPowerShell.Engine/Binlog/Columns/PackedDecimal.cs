@@ -13,6 +13,11 @@ internal static class PackedDecimal
 
     public static int Size(int precision, int scale)
     {
+        if (precision is < 1 or > 65 || scale < 0 || scale > precision)
+        {
+            throw new InvalidDataException($"DECIMAL({precision},{scale}) is not a valid column type.");
+        }
+
         var integral = precision - scale;
         return ((integral / 9) * 4) + BytesForDigits[integral % 9] + ((scale / 9) * 4) + BytesForDigits[scale % 9];
     }
@@ -20,7 +25,7 @@ internal static class PackedDecimal
     /// <summary>The exact value as text, e.g. <c>-1234.5600</c>.</summary>
     public static string ToText(ReadOnlySpan<byte> packed, int precision, int scale)
     {
-        if (precision is < 1 or > 65 || scale < 0 || scale > precision || packed.Length != Size(precision, scale))
+        if (packed.Length != Size(precision, scale))
         {
             throw new InvalidDataException($"DECIMAL({precision},{scale}) cannot take {packed.Length} bytes.");
         }

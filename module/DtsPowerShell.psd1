@@ -15,6 +15,7 @@
         'Get-DtsSyncJob'
         'Remove-DtsSyncJob'
         'Test-DtsPrecheck'
+        'Get-DtsBinlogEvent'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

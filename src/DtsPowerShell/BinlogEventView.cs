@@ -1,0 +1,102 @@
+using System.Management.Automation;
+using DtsPowerShell.Engine.Binlog.Columns;
+using DtsPowerShell.Engine.Binlog.Events;
+
+namespace DtsPowerShell;
+
+/// <summary>
+/// One binlog event as Get-DtsBinlogEvent shows it: where it is, when, what, and for row events the rows
+/// with named column values (ENUM and SET as their names). <see cref="Event"/> holds the decoded event.
+/// </summary>
+public sealed class BinlogEventView
+{
+    private BinlogEventView(BinlogEvent binlogEvent, string file)
+    {
+        Event = binlogEvent;
+        var header = binlogEvent.Header;
+        var start = header.NextPosition >= header.EventLength ? header.NextPosition - header.EventLength : 0;
+        Position = $"{file}:{start}";
+        NextPosition = header.NextPosition;
+        Timestamp = header.Time;
+        Type = header.Type.ToString();
+        ServerId = header.ServerId;
+    }
+
+    /// <summary><c>file:offset</c> of the event's start: give it to -Start to read from here.</summary>
+    public string Position { get; }
+
+    public uint NextPosition { get; }
+
+    public DateTimeOffset Timestamp { get; }
+
+    public string Type { get; }
+
+    public uint ServerId { get; }
+
+    public string? Database { get; private init; }
+
+    public string? Table { get; private init; }
+
+    public string? Gtid { get; private init; }
+
+    public string? Query { get; private init; }
+
+    /// <summary>For row events: one object per row; updates have Before and After.</summary>
+    public PSObject[]? Rows { get; private init; }
+
+    public BinlogEvent Event { get; }
+
+    public static BinlogEventView From(BinlogEvent binlogEvent, string file) => binlogEvent switch
+    {
+        RowsEvent rows => new BinlogEventView(binlogEvent, file)
+        {
+            Database = rows.Table.Database,
+            Table = rows.Table.Table,
+            Rows = rows.Rows.Select(r => Row(rows, r)).ToArray(),
+        },
+        TableMapEvent map => new BinlogEventView(binlogEvent, file) { Database = map.Database, Table = map.Table },
+        QueryEvent query => new BinlogEventView(binlogEvent, file) { Database = query.Database, Query = query.Query },
+        RowsQueryEvent rowsQuery => new BinlogEventView(binlogEvent, file) { Query = rowsQuery.Query },
+        GtidEvent gtid => new BinlogEventView(binlogEvent, file) { Gtid = gtid.Gtid },
+        GtidSetEvent set => new BinlogEventView(binlogEvent, file) { Gtid = set.GtidSet },
+        UnknownEvent unknown => new BinlogEventView(binlogEvent, file) { Query = $"(event type {(byte)unknown.Header.Type} not decoded)" },
+        _ => new BinlogEventView(binlogEvent, file),
+    };
+
+    private static PSObject Row(RowsEvent rows, RowChange change)
+    {
+        if (rows.Kind != RowsEventKind.Update)
+        {
+            return Image(rows.Table, change.After ?? change.Before!);
+        }
+
+        var row = new PSObject();
+        row.Properties.Add(new PSNoteProperty("Before", Image(rows.Table, change.Before!)));
+        row.Properties.Add(new PSNoteProperty("After", Image(rows.Table, change.After!)));
+        return row;
+    }
+
+    private static PSObject Image(TableMapEvent table, object?[] values)
+    {
+        var image = new PSObject();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (ReferenceEquals(values[i], RowImage.Absent))
+            {
+                continue;
+            }
+
+            var column = table.Columns[i];
+            image.Properties.Add(new PSNoteProperty(column.Name ?? $"@{i + 1}", Present(column, values[i])));
+        }
+
+        return image;
+    }
+
+    private static object? Present(ColumnInfo column, object? value) => value switch
+    {
+        int index when column.Type == ColumnType.Enum && column.EnumValues is { } names => index > 0 && index <= names.Count ? names[index - 1] : "",
+        ulong bits when column.Type == ColumnType.Set && column.SetValues is { } names => string.Join(',', names.Where((_, i) => (bits & (1UL << i)) != 0)),
+        _ => value,
+    };
+}

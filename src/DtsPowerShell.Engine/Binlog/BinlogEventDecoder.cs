@@ -97,6 +97,14 @@ public sealed class BinlogEventDecoder
 
             case BinlogEventType.Query:
                 return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13));
+            case BinlogEventType.MariaQueryCompressed:
+                return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13), compressed: true);
+            case BinlogEventType.MariaWriteRowsCompressedV1 or BinlogEventType.MariaWriteRowsCompressed:
+                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Insert, header.Type == BinlogEventType.MariaWriteRowsCompressed, tables, compressed: true);
+            case BinlogEventType.MariaUpdateRowsCompressedV1 or BinlogEventType.MariaUpdateRowsCompressed:
+                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Update, header.Type == BinlogEventType.MariaUpdateRowsCompressed, tables, compressed: true);
+            case BinlogEventType.MariaDeleteRowsCompressedV1 or BinlogEventType.MariaDeleteRowsCompressed:
+                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Delete, header.Type == BinlogEventType.MariaDeleteRowsCompressed, tables, compressed: true);
             case BinlogEventType.Xid:
                 return new XidEvent(header, new SpanReader(body).ReadUInt64());
             case BinlogEventType.TableMap:

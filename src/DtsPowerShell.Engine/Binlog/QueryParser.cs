@@ -7,7 +7,7 @@ namespace DtsPowerShell.Engine.Binlog;
 /// <summary>Parses QUERY events and the status variables that matter for replaying them.</summary>
 internal static class QueryParser
 {
-    public static QueryEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength)
+    public static QueryEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength, bool compressed = false)
     {
         var reader = new SpanReader(body);
         var threadId = reader.ReadUInt32();
@@ -19,7 +19,7 @@ internal static class QueryParser
         var status = new SpanReader(reader.ReadBytes(statusLength));
         var database = Encoding.UTF8.GetString(reader.ReadBytes(databaseLength));
         reader.Skip(1);
-        var query = Encoding.UTF8.GetString(reader.Rest);
+        var query = Encoding.UTF8.GetString(compressed ? MariaDbCompression.Decompress(reader.Rest) : reader.Rest);
 
         ulong? sqlMode = null;
         ushort? charsetClient = null, collationConnection = null, collationServer = null;

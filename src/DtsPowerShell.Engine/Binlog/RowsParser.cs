@@ -7,7 +7,7 @@ namespace DtsPowerShell.Engine.Binlog;
 /// <summary>Parses WRITE/UPDATE/DELETE rows events of every version (v0 pre-GA, v1, v2) into typed row images.</summary>
 internal static class RowsParser
 {
-    public static RowsEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength, RowsEventKind kind, bool version2, IReadOnlyDictionary<ulong, TableMapEvent> tables)
+    public static RowsEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength, RowsEventKind kind, bool version2, IReadOnlyDictionary<ulong, TableMapEvent> tables, bool compressed = false)
     {
         var reader = new SpanReader(body);
         var tableId = postHeaderLength == 6 ? reader.ReadUInt32() : reader.ReadUInt48();
@@ -31,6 +31,12 @@ internal static class RowsParser
 
         var before = reader.ReadBytes((width + 7) / 8).ToArray();
         var after = kind == RowsEventKind.Update ? reader.ReadBytes((width + 7) / 8).ToArray() : before;
+        if (compressed)
+        {
+            // MariaDB compresses only the row data, after the column bitmaps.
+            reader = new SpanReader(MariaDbCompression.Decompress(reader.Rest));
+        }
+
         var rows = new List<RowChange>();
         while (!reader.AtEnd)
         {

@@ -81,6 +81,21 @@ public sealed class BinlogEventDecoder
     /// <summary>Sets the checksum expected before the first format description event (a dump's first ROTATE carries one).</summary>
     public void AssumeChecksum(BinlogChecksum checksum) => Format = Format with { Checksum = checksum };
 
+    /// <summary>Events inside a transaction payload carry no checksum of their own.</summary>
+    private BinlogEvent DecodeWithoutChecksum(ReadOnlySpan<byte> data)
+    {
+        var format = Format;
+        Format = format with { Checksum = BinlogChecksum.None };
+        try
+        {
+            return Decode(data);
+        }
+        finally
+        {
+            Format = format;
+        }
+    }
+
     /// <summary>Forgets the table maps (at a new file, where table ids may be reused).</summary>
     public void ResetTables() => tables.Clear();
 
@@ -168,6 +183,8 @@ public sealed class BinlogEventDecoder
 
             case BinlogEventType.UserVar:
                 return UserVar(header, body);
+            case BinlogEventType.TransactionPayload:
+                return TransactionPayloadParser.Parse(header, body, DecodeWithoutChecksum);
             default:
                 return new UnknownEvent(header, body.ToArray());
         }

@@ -37,16 +37,19 @@ internal static class RowsParser
             reader = new SpanReader(MariaDbCompression.Decompress(reader.Rest));
         }
 
+        var columns = table.Columns as ColumnInfo[] ?? [.. table.Columns];
+        var beforeCount = CountSet(before, width);
+        var afterCount = CountSet(after, width);
         var rows = new List<RowChange>();
         while (!reader.AtEnd)
         {
             var rowStart = reader.Offset;
-            var first = ReadImage(ref reader, table, width, before);
+            var first = ReadImage(ref reader, table, columns, width, before, beforeCount);
             rows.Add(kind switch
             {
                 RowsEventKind.Insert => new RowChange(null, first),
                 RowsEventKind.Delete => new RowChange(first, null),
-                _ => new RowChange(first, ReadImage(ref reader, table, width, after)),
+                _ => new RowChange(first, ReadImage(ref reader, table, columns, width, after, afterCount)),
             });
             if (reader.Offset == rowStart)
             {
@@ -57,38 +60,44 @@ internal static class RowsParser
         return new RowsEvent(header, kind, table, rows);
     }
 
-    private static object?[] ReadImage(ref SpanReader reader, TableMapEvent table, int width, byte[] present)
+    private static object?[] ReadImage(ref SpanReader reader, TableMapEvent table, ColumnInfo[] columns, int width, byte[] present, int presentCount)
     {
-        var presentCount = 0;
-        for (var i = 0; i < width; i++)
-        {
-            presentCount += IsSet(present, i) ? 1 : 0;
-        }
-
-        var nulls = reader.ReadBytes((presentCount + 7) / 8).ToArray();
-        var image = new object?[table.Columns.Count];
+        var nulls = reader.ReadBytes((presentCount + 7) / 8);
+        var image = new object?[columns.Length];
         var nullIndex = 0;
-        for (var i = 0; i < image.Length; i++)
+        var i = 0;
+        try
         {
-            if (i >= width || !IsSet(present, i))
+            for (; i < image.Length; i++)
             {
-                image[i] = RowImage.Absent;
-                continue;
+                if (i >= width || !IsSet(present, i))
+                {
+                    image[i] = RowImage.Absent;
+                }
+                else
+                {
+                    image[i] = IsSet(nulls, nullIndex++) ? null : ColumnValueReader.Read(ref reader, columns[i]);
+                }
             }
-
-            var column = table.Columns[i];
-            try
-            {
-                image[i] = IsSet(nulls, nullIndex++) ? null : ColumnValueReader.Read(ref reader, column);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"Column {i + 1} ({column.Name ?? column.Type.ToString()}) of {table.Database}.{table.Table}: {e.Message}", e);
-            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Column {i + 1} ({columns[i].Name ?? columns[i].Type.ToString()}) of {table.Database}.{table.Table}: {e.Message}", e);
         }
 
         return image;
     }
 
-    private static bool IsSet(byte[] bitmap, int index) => (bitmap[index / 8] & (1 << (index % 8))) != 0;
+    private static int CountSet(byte[] bitmap, int width)
+    {
+        var count = 0;
+        for (var i = 0; i < width; i++)
+        {
+            count += IsSet(bitmap, i) ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static bool IsSet(ReadOnlySpan<byte> bitmap, int index) => (bitmap[index >> 3] & (1 << (index & 7))) != 0;
 }

@@ -62,7 +62,7 @@ internal sealed class TransactionTracker
 
         var ends = binlogEvent switch
         {
-            XidEvent or XaPrepareEvent => true,
+            XidEvent or XaPrepareEvent or TransactionPayloadEvent => true,
             QueryEvent query when IsBegin(query.Query) => Begin(),
             QueryEvent query => inTransaction ? IsCommit(query.Query) : true,
             _ => false,

@@ -141,6 +141,17 @@ public class BinlogFixtureTests
         Assert.All(json, text => System.Text.Json.JsonDocument.Parse(text).Dispose());
     }
 
+    [FixtureFact]
+    public void Compressed_transactions_hold_their_decoded_events()
+    {
+        var payload = Assert.Single(Read("rust_mysql_common/transaction_compression.000001").OfType<TransactionPayloadEvent>());
+        Assert.Equal("zstd", payload.Compression);
+        Assert.Equal([BinlogEventType.Query, BinlogEventType.TableMap, BinlogEventType.WriteRowsV2, BinlogEventType.Xid], payload.Events.Select(e => e.Header.Type));
+        var payloads = Read("mysql-binlog-connector-rust/mysql-bin.000057").OfType<TransactionPayloadEvent>().ToList();
+        Assert.Equal(2, payloads.Count);
+        Assert.All(payloads, p => Assert.Contains(p.Events, e => e is RowsEvent));
+    }
+
     private static List<BinlogEvent> Read(string file)
     {
         using var reader = new BinlogFileReader(BinlogFixtures.PathOf(file));

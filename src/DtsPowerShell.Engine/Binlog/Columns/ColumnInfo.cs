@@ -12,8 +12,18 @@ public sealed record ColumnInfo(ColumnType Type, int Metadata, bool Nullable)
     /// <summary>Null when the binlog does not say.</summary>
     public bool? Unsigned { get; set; }
 
+    private int? collation;
+
     /// <summary>The collation id of a character column; null when the binlog does not say.</summary>
-    public int? Collation { get; set; }
+    public int? Collation
+    {
+        get => collation;
+        set
+        {
+            collation = value;
+            TextEncoding = value is { } id ? CharacterSets.ForCollation(id) : null;
+        }
+    }
 
     public IReadOnlyList<string>? EnumValues { get; set; }
 
@@ -23,4 +33,7 @@ public sealed record ColumnInfo(ColumnType Type, int Metadata, bool Nullable)
 
     /// <summary>The geometry subtype, when the optional metadata gives one.</summary>
     public int? GeometryType { get; set; }
+
+    /// <summary>The encoding of the column's collation, looked up when it is set; null for binary or unknown.</summary>
+    internal System.Text.Encoding? TextEncoding { get; private set; }
 }

@@ -98,9 +98,7 @@ internal static class ColumnValueReader
     };
 
     private static object Text(ReadOnlySpan<byte> bytes, ColumnInfo column) =>
-        column.Collation is { } collation && CharacterSets.ForCollation(collation) is { } encoding
-            ? encoding.GetString(bytes)
-            : bytes.ToArray();
+        column.TextEncoding is { } encoding ? encoding.GetString(bytes) : bytes.ToArray();
 
     private static ulong LittleEndian(ReadOnlySpan<byte> bytes)
     {

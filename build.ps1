@@ -8,14 +8,19 @@
            loopback, and ends with one line "N passed, N failed, N skipped" (exit code 1 when any failed).
     Demo:  builds, starts two throw-away MariaDB servers, creates a sync job between them, runs its precheck
            and shows the results; the servers are stopped and removed at the end.
+    Fuzz:  runs AFL++ (Debian's afl++) for -Minutes over the binlog decoder (SharpFuzz-instrumented), seeded
+           with the shared binlog fixtures; crashes and hangs are copied to the test project as regression inputs.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Fuzz', 'Clean')]
     [string] $Task = 'Build',
+
+    [ValidateRange(1, 10080)]
+    [int] $Minutes = 10,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -140,9 +145,46 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-Fuzz {
+    if (-not (Get-Command afl-fuzz -ErrorAction Ignore)) {
+        if ($IsLinux -and ((& id -u) -eq '0') -and (Get-Command apt-get -ErrorAction Ignore)) {
+            & apt-get install -y -qq afl++ | Out-Host
+        }
+        if (-not (Get-Command afl-fuzz -ErrorAction Ignore)) { throw 'afl-fuzz was not found. Install it: sudo apt-get install -y afl++' }
+    }
+
+    $fixtures = Join-Path $Root '../shared/fixtures/binlog'
+    if (-not (Test-Path $fixtures)) { throw "The seed binlogs ($fixtures) are not there." }
+    $work = Join-Path $Artifacts 'fuzz'
+    if (Test-Path $work) { Remove-Item -Recurse -Force $work }
+    Invoke-Dotnet publish (Join-Path $Root 'tests/DtsPowerShell.Fuzz') -c Release -o (Join-Path $work 'bin') --nologo -v quiet
+    Invoke-Dotnet tool restore
+    Invoke-Dotnet sharpfuzz (Join-Path $work 'bin/DtsPowerShell.Engine.dll')
+
+    # Small files make fast seeds; AFL++ mutates from them.
+    $seeds = New-Item -ItemType Directory (Join-Path $work 'seeds')
+    Get-ChildItem $fixtures -Recurse -File | Where-Object { $_.Length -le 65536 -and $_.Extension -notin '.md', '.gz' } |
+        ForEach-Object -Begin { $i = 0 } -Process { Copy-Item $_.FullName (Join-Path $seeds ('seed{0:D3}' -f $i++)) }
+
+    $env:AFL_SKIP_BIN_CHECK = '1'; $env:AFL_SKIP_CPUFREQ = '1'; $env:AFL_NO_UI = '1'
+    $env:AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES = '1'; $env:AFL_NO_AFFINITY = '1'
+    & afl-fuzz -i $seeds -o (Join-Path $work 'findings') -t 10000 -m none -V ($Minutes * 60) -- dotnet (Join-Path $work 'bin/DtsPowerShell.Fuzz.dll') | Out-Host
+
+    $regressions = Join-Path $Root 'tests/DtsPowerShell.Engine.Tests/Binlog/FuzzFindings'
+    $found = @(Get-ChildItem (Join-Path $work 'findings/default/crashes'), (Join-Path $work 'findings/default/hangs') -File -ErrorAction Ignore |
+        Where-Object Name -like 'id:*')
+    foreach ($finding in $found) {
+        $null = New-Item -ItemType Directory -Force $regressions
+        $hash = (Get-FileHash $finding.FullName -Algorithm SHA256).Hash.Substring(0, 16).ToLowerInvariant()
+        Copy-Item $finding.FullName (Join-Path $regressions "$($finding.Directory.Name)-$hash.bin")
+    }
+    Write-Host "$($found.Count) crash(es) or hang(s) found$(if ($found.Count) { "; copied to $regressions, where the test run decodes them" })."
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Fuzz' { Invoke-Fuzz }
     'Clean' { if (Test-Path $Artifacts) { Remove-Item -Recurse -Force $Artifacts } }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using DtsPowerShell.Engine.Binlog;
 
 namespace DtsPowerShell.Engine.Tests.Binlog;
 

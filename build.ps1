@@ -9,7 +9,9 @@
     Demo:  builds, starts two throw-away MariaDB servers, creates a sync job between them, runs its precheck
            and shows the results; the servers are stopped and removed at the end.
     Fuzz:  runs AFL++ (Debian's afl++) for -Minutes over the binlog decoder (SharpFuzz-instrumented), seeded
-           with the shared binlog fixtures; crashes and hangs are copied to the test project as regression inputs.
+           with the shared binlog fixtures; crashes and hangs are copied to tests/.../Binlog/FuzzFindings (local,
+           not committed: they are mutated fixture bytes), where the test run decodes them; turn each into a
+           hand-built case in DecoderRegressionTests.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
 #>
@@ -178,7 +180,7 @@ function Invoke-Fuzz {
         $hash = (Get-FileHash $finding.FullName -Algorithm SHA256).Hash.Substring(0, 16).ToLowerInvariant()
         Copy-Item $finding.FullName (Join-Path $regressions "$($finding.Directory.Name)-$hash.bin")
     }
-    Write-Host "$($found.Count) crash(es) or hang(s) found$(if ($found.Count) { "; copied to $regressions, where the test run decodes them" })."
+    Write-Host "$($found.Count) crash(es) or hang(s) found$(if ($found.Count) { "; copied to $regressions, where the test run decodes them. Rebuild each as a case in DecoderRegressionTests before committing the fix" })."
 }
 
 switch ($Task) {

@@ -34,6 +34,6 @@ public sealed partial record FormatDescription(ushort BinlogVersion, string Serv
         return serverVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase) ? version >= 50300 : version >= 50601;
     }
 
-    [GeneratedRegex(@"^(\d+)\.(\d+)\.(\d+)")]
+    [GeneratedRegex(@"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})")]
     private static partial Regex VersionPattern();
 }

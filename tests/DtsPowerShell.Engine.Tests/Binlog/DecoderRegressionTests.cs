@@ -1,11 +1,14 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Binlog.Columns;
 
 namespace DtsPowerShell.Engine.Tests.Binlog;
 
 /// <summary>
-/// Inputs that once broke the decoder, kept so they cannot again: hand-built ones here, and whatever
-/// 'build.ps1 Fuzz' copies into FuzzFindings/ beside this file.
+/// Inputs that once broke the decoder, rebuilt by hand so they cannot again; and whatever 'build.ps1 Fuzz'
+/// copies into FuzzFindings/ beside this file (not committed: findings are mutated fixture bytes, so each
+/// crash found is turned into a hand-built case here).
 /// </summary>
 public class DecoderRegressionTests
 {
@@ -29,6 +32,27 @@ public class DecoderRegressionTests
         file.AddRange(header);
         var error = Assert.Throws<InvalidDataException>(() => BinlogMutationTests.DecodeAll([.. file]));
         Assert.Contains("ends inside the event", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_decimal_group_over_nine_digits_is_refused()
+    {
+        // AFL++ found: DECIMAL(10,2) bytes whose 8-digit group holds 2147483647 made decimal.Parse overflow.
+        byte[] packed = [0xFF, 0xFF, 0xFF, 0xFF, 0x00];
+        var error = Assert.Throws<InvalidDataException>(() => PackedDecimal.ToValue(packed, 10, 2));
+        Assert.Contains("more than", error.Message, StringComparison.Ordinal);
+        Assert.Equal("12345678.90", PackedDecimal.ToText([0x80, 0xBC, 0x61, 0x4E, 0x5A], 10, 2));
+        Assert.Equal("-12345678.90", PackedDecimal.ToText([0x7F, 0x43, 0x9E, 0xB1, 0xA5], 10, 2));
+    }
+
+    [Fact]
+    public void A_server_version_with_huge_numbers_is_not_an_overflow()
+    {
+        // AFL++ found: a format description whose version read "99999999999.0.0" made int.Parse overflow.
+        Assert.False(FormatDescription.HasChecksumAlgorithm("99999999999.0.0-log"));
+        Assert.True(FormatDescription.HasChecksumAlgorithm("5.6.1"));
+        Assert.False(FormatDescription.HasChecksumAlgorithm("5.6.0"));
+        Assert.True(FormatDescription.HasChecksumAlgorithm("5.3.0-MariaDB"));
     }
 
     [Fact]

@@ -48,13 +48,13 @@ internal static class PackedDecimal
         var leading = BytesForDigits[integral % 9];
         if (leading > 0)
         {
-            text.Append(BigEndian(bytes.Slice(offset, leading)).ToString(CultureInfo.InvariantCulture));
+            text.Append(Group(bytes.Slice(offset, leading), integral % 9).ToString(CultureInfo.InvariantCulture));
             offset += leading;
         }
 
         for (var i = 0; i < integral / 9; i++, offset += 4)
         {
-            text.Append(BigEndian(bytes.Slice(offset, 4)).ToString("D9", CultureInfo.InvariantCulture));
+            text.Append(Group(bytes.Slice(offset, 4), 9).ToString("D9", CultureInfo.InvariantCulture));
         }
 
         var digits = text.ToString().TrimStart('0');
@@ -64,13 +64,13 @@ internal static class PackedDecimal
             text.Append('.');
             for (var i = 0; i < scale / 9; i++, offset += 4)
             {
-                text.Append(BigEndian(bytes.Slice(offset, 4)).ToString("D9", CultureInfo.InvariantCulture));
+                text.Append(Group(bytes.Slice(offset, 4), 9).ToString("D9", CultureInfo.InvariantCulture));
             }
 
             var trailing = BytesForDigits[scale % 9];
             if (trailing > 0)
             {
-                text.Append(BigEndian(bytes.Slice(offset, trailing)).ToString("D" + (scale % 9), CultureInfo.InvariantCulture));
+                text.Append(Group(bytes.Slice(offset, trailing), scale % 9).ToString("D" + (scale % 9), CultureInfo.InvariantCulture));
             }
         }
 
@@ -84,7 +84,10 @@ internal static class PackedDecimal
         return precision <= 28 ? decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture) : text;
     }
 
-    private static uint BigEndian(ReadOnlySpan<byte> bytes)
+    private static readonly uint[] Limits = [0, 9, 99, 999, 9999, 99999, 999999, 9999999, 99999999, 999999999];
+
+    /// <summary>A group of <paramref name="digits"/> digits; a larger number means the bytes are not a DECIMAL.</summary>
+    private static uint Group(ReadOnlySpan<byte> bytes, int digits)
     {
         uint value = 0;
         foreach (var b in bytes)
@@ -92,6 +95,6 @@ internal static class PackedDecimal
             value = (value << 8) | b;
         }
 
-        return value;
+        return value <= Limits[digits] ? value : throw new InvalidDataException($"The bytes {Convert.ToHexString(bytes)} hold {value}, more than {digits} decimal digits.");
     }
 }

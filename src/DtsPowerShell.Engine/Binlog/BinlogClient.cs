@@ -19,6 +19,8 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
 {
     private const byte ComBinlogDump = 0x12;
     private const byte ComRegisterSlave = 0x15;
+    private const byte ComBinlogDumpGtid = 0x1E;
+    private const ushort ThroughGtid = 0x04;
     private const int ErrorMasterFatalReadingBinlog = 1236;
     private readonly BinlogClientOptions options = options ?? new BinlogClientOptions();
     private readonly ILogger log = logger ?? NullLogger.Instance;
@@ -92,15 +94,25 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
                     position = new BinlogPosition("", 4, gtids);
                 }
             }
-            else if (start.GtidSet is not null)
+            else if (start.GtidSet is { } mySqlGtids)
             {
-                throw new NotSupportedException("Starting a MySQL binlog stream from a GTID set is not supported yet; give a file:position.");
+                position = new BinlogPosition("", 4, mySqlGtids);
             }
 
             position ??= await ResolveStartAsync(connection, start, cancellationToken).ConfigureAwait(false);
             await RegisterAsync(connection, cancellationToken).ConfigureAwait(false);
-            var dump = new PacketWriter().UInt32((uint)Math.Min(position.Position, uint.MaxValue)).UInt16(0).UInt32(options.ServerId).Bytes(System.Text.Encoding.UTF8.GetBytes(position.File));
-            await connection.SendCommandAsync(ComBinlogDump, dump.ToArray(), cancellationToken).ConfigureAwait(false);
+            if (!isMariaDb && start.GtidSet is { } executed)
+            {
+                // MySQL: the source sends every transaction not in the given set.
+                var encoded = MySqlGtidSet.Parse(executed).Encode();
+                var dumpGtid = new PacketWriter().UInt16(ThroughGtid).UInt32(options.ServerId).UInt32(0).UInt64(4).UInt32((uint)encoded.Length).Bytes(encoded);
+                await connection.SendCommandAsync(ComBinlogDumpGtid, dumpGtid.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var dump = new PacketWriter().UInt32((uint)Math.Min(position.Position, uint.MaxValue)).UInt16(0).UInt32(options.ServerId).Bytes(System.Text.Encoding.UTF8.GetBytes(position.File));
+                await connection.SendCommandAsync(ComBinlogDump, dump.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
 
             tracker = new TransactionTracker(position.File.Length > 0 ? position with { GtidSet = null } : null, start.GtidSet);
             var decoder = new BinlogEventDecoder { VerifyChecksums = options.VerifyChecksums };

@@ -9,6 +9,7 @@ namespace DtsPowerShell.Engine.Binlog;
 internal sealed class TransactionTracker
 {
     private readonly Dictionary<string, string> mariaDbDomains = new(StringComparer.Ordinal);
+    private readonly MySqlGtidSet? mySqlGtids;
     private string? pendingGtid;
     private bool inTransaction;
 
@@ -16,7 +17,11 @@ internal sealed class TransactionTracker
     {
         File = start?.File ?? "";
         Offset = start?.Position ?? 4;
-        if (gtidSet is not null)
+        if (gtidSet is not null && gtidSet.Contains(':', StringComparison.Ordinal))
+        {
+            mySqlGtids = MySqlGtidSet.Parse(gtidSet);
+        }
+        else if (gtidSet is not null)
         {
             SetMariaDbState(gtidSet);
         }
@@ -70,7 +75,11 @@ internal sealed class TransactionTracker
         if (ends)
         {
             inTransaction = false;
-            if (pendingGtid is not null && pendingGtid.Count(c => c == '-') == 2)
+            if (pendingGtid is not null && mySqlGtids is not null)
+            {
+                mySqlGtids.Add(pendingGtid);
+            }
+            else if (pendingGtid is not null && pendingGtid.Count(c => c == '-') == 2)
             {
                 mariaDbDomains[pendingGtid[..pendingGtid.IndexOf('-', StringComparison.Ordinal)]] = pendingGtid;
             }
@@ -88,7 +97,7 @@ internal sealed class TransactionTracker
         return false;
     }
 
-    private string? GtidState() => mariaDbDomains.Count == 0 ? null : string.Join(',', mariaDbDomains.Values);
+    private string? GtidState() => mySqlGtids?.ToString() ?? (mariaDbDomains.Count == 0 ? null : string.Join(',', mariaDbDomains.Values));
 
     private void SetMariaDbState(string gtidSet)
     {

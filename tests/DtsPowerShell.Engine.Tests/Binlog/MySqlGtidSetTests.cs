@@ -1,0 +1,44 @@
+using DtsPowerShell.Engine.Binlog;
+
+namespace DtsPowerShell.Engine.Tests.Binlog;
+
+public class MySqlGtidSetTests
+{
+    private const string Uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+    [Fact]
+    public void Parses_merges_and_prints_intervals()
+    {
+        var set = MySqlGtidSet.Parse($"{Uuid}:1-5:7, {Uuid}:6 ,8e11fa47-71ca-11e1-9e33-c80aa9429562:3");
+        Assert.Equal($"{Uuid}:1-7,8e11fa47-71ca-11e1-9e33-c80aa9429562:3", set.ToString());
+        set.Add($"{Uuid}:9");
+        set.Add($"{Uuid}:8");
+        Assert.StartsWith($"{Uuid}:1-9,", set.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encodes_the_binary_form_that_previous_gtids_events_carry()
+    {
+        var text = $"{Uuid}:1-5:7-9,8e11fa47-71ca-11e1-9e33-c80aa9429562:3";
+        Assert.Equal(text, GtidSets.MySqlFromBinary(MySqlGtidSet.Parse(text).Encode()));
+    }
+
+    [Theory]
+    [InlineData("not-a-uuid:1")]
+    [InlineData(Uuid)]
+    [InlineData(Uuid + ":0")]
+    [InlineData(Uuid + ":5-3")]
+    [InlineData(Uuid + ":x")]
+    public void Refuses_malformed_sets_with_a_remedy(string text) =>
+        Assert.Contains("@@gtid_executed", Assert.Throws<DtsInputException>(() => MySqlGtidSet.Parse(text)).Remedy, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_start_that_looks_like_a_mysql_gtid_set_is_one()
+    {
+        Assert.Equal($"{Uuid}:1-5", BinlogStart.Parse($"{Uuid}:1-5").GtidSet);
+        Assert.Equal("0-1-100,1-2-5", BinlogStart.Parse("0-1-100,1-2-5").GtidSet);
+        Assert.Equal(new BinlogPosition("mysql-bin.000042", 1540), BinlogStart.Parse("mysql-bin.000042:1540").Position);
+        Assert.True(BinlogStart.Parse("oldest").FromOldest);
+        Assert.Throws<DtsInputException>(() => BinlogStart.Parse("yesterday"));
+    }
+}

@@ -24,10 +24,12 @@ internal static class BinlogDecodeCommand
             foreach (var binlogEvent in reader.ReadEvents())
             {
                 events++;
-                if (binlogEvent is RowsEvent rowsEvent)
+                rows += binlogEvent switch
                 {
-                    rows += rowsEvent.Rows.Count;
-                }
+                    RowsEvent rowsEvent => rowsEvent.Rows.Count,
+                    TransactionPayloadEvent payload => payload.Events.OfType<RowsEvent>().Sum(r => r.Rows.Count),
+                    _ => 0,
+                };
 
                 if (output is not null)
                 {
@@ -75,6 +77,14 @@ internal static class BinlogDecodeCommand
                 output.Write(' ');
                 output.Write(gtid.Gtid);
                 break;
+            case TransactionPayloadEvent payload:
+                output.WriteLine();
+                foreach (var inner in payload.Events)
+                {
+                    Render(output, inner);
+                }
+
+                return;
             case RowsEvent rows:
                 output.WriteLine();
                 foreach (var row in rows.Rows)

@@ -92,6 +92,12 @@ Describe 'Get-DtsBinlogEvent from a file' {
         $events[0].Type | Should -Be 'FormatDescription'
     }
 
+    It 'writes the events of a compressed MySQL 8 transaction after it' -Skip:(-not $hasFixtures) {
+        $types = (Get-DtsBinlogEvent -Path (Join-Path $fixtures 'rust_mysql_common/transaction_compression.000001')).Type
+        $at = [array]::IndexOf($types, 'TransactionPayload')
+        $types[($at + 1)..($at + 4)] | Should -Be @('Query', 'TableMap', 'WriteRowsV2', 'Xid')
+    }
+
     It 'says what is wrong with a file that is not a binlog' {
         $bogus = Join-Path ([IO.Path]::GetTempPath()) "dts-not-a-binlog-$([guid]::NewGuid().ToString('N'))"
         Set-Content -Path $bogus -Value 'hello'

@@ -96,8 +96,21 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                 return;
             }
 
-            WriteObject(BinlogEventView.From(binlogEvent, file));
+            WriteEvent(binlogEvent, file);
             written++;
+        }
+    }
+
+    /// <summary>Writes an event, and the events a compressed transaction holds after it.</summary>
+    private void WriteEvent(BinlogEvent binlogEvent, string file)
+    {
+        WriteObject(BinlogEventView.From(binlogEvent, file));
+        if (binlogEvent is TransactionPayloadEvent payload)
+        {
+            foreach (var inner in payload.Events)
+            {
+                WriteObject(BinlogEventView.From(inner, file));
+            }
         }
     }
 
@@ -131,7 +144,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                     file = rotate.NextFile;
                 }
 
-                WriteObject(BinlogEventView.From(events.Current, file));
+                WriteEvent(events.Current, file);
                 written++;
             }
         }

@@ -102,7 +102,8 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{
         Passed  = [int]$counters.passed
         Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        Skipped = [int]$counters.notExecuted
+        # Skipped tests are counted in total but not in executed (the notExecuted counter stays 0).
+        Skipped = [int]$counters.total - [int]$counters.executed
     }
 }
 

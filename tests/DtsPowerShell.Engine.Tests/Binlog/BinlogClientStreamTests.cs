@@ -172,3 +172,37 @@ public sealed class BinlogClientPartialImageTests
         }
     }
 }
+
+/// <summary>The replication stream over TLS, with the job's SSL modes.</summary>
+public sealed class BinlogClientTlsTests
+{
+    [Fact]
+    public async Task Streams_over_tls_and_refuses_an_untrusted_certificate_under_VerifyCA()
+    {
+        using var server = MariaDbServer.Start(new MariaDbServerOptions { Tls = true });
+        server.CreateUser("repl", "Repl-pw-9", "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {user}");
+        server.Sql("CREATE DATABASE tls; CREATE TABLE tls.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO tls.t VALUES (1);");
+        var endpoint = new Engine.Jobs.ServerEndpoint(server.Host, server.Port);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var required = new BinlogClient(new Connections.ConnectionSettings(endpoint, "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.Required));
+        var rows = 0;
+        await foreach (var e in required.StreamAsync(BinlogStart.Oldest, timeout.Token))
+        {
+            if (e is RowsEvent)
+            {
+                rows++;
+                break;
+            }
+        }
+
+        Assert.Equal(1, rows);
+        var verifying = new BinlogClient(new Connections.ConnectionSettings(endpoint, "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.VerifyCA));
+        await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(async () =>
+        {
+            await foreach (var _ in verifying.StreamAsync(BinlogStart.Oldest, timeout.Token))
+            {
+            }
+        });
+    }
+}

@@ -16,6 +16,7 @@ public sealed class BinlogEventDecoder
 {
     private const int HeaderLength = 19;
     private readonly Dictionary<ulong, TableMapEvent> tables = [];
+    private readonly Dictionary<ulong, byte[]> tableMapBodies = [];
 
     public FormatDescription Format { get; private set; } = FormatDescription.Default;
 
@@ -97,7 +98,11 @@ public sealed class BinlogEventDecoder
     }
 
     /// <summary>Forgets the table maps (at a new file, where table ids may be reused).</summary>
-    public void ResetTables() => tables.Clear();
+    public void ResetTables()
+    {
+        tables.Clear();
+        tableMapBodies.Clear();
+    }
 
     private BinlogEvent DecodeBody(BinlogEventHeader header, ReadOnlySpan<byte> body)
     {
@@ -124,8 +129,17 @@ public sealed class BinlogEventDecoder
                 return new XidEvent(header, new SpanReader(body).ReadUInt64());
             case BinlogEventType.TableMap:
             {
-                var map = TableMapParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8));
+                // A table map repeats before every statement on its table; parse it only when its bytes change.
+                var postHeaderLength = Format.PostHeaderLength(header.Type, 8);
+                var tableId = postHeaderLength == 6 ? new SpanReader(body).ReadUInt32() : new SpanReader(body).ReadUInt48();
+                if (tableMapBodies.TryGetValue(tableId, out var known) && body.SequenceEqual(known) && tables.TryGetValue(tableId, out var cached))
+                {
+                    return cached with { Header = header };
+                }
+
+                var map = TableMapParser.Parse(header, body, postHeaderLength);
                 tables[map.TableId] = map;
+                tableMapBodies[map.TableId] = body.ToArray();
                 return map;
             }
 

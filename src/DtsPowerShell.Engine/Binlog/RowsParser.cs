@@ -29,8 +29,8 @@ internal static class RowsParser
             throw new InvalidDataException($"A rows event for {table.Database}.{table.Table} has {width} columns; its TABLE_MAP has {table.Columns.Count}.");
         }
 
-        var before = reader.ReadBytes((width + 7) / 8).ToArray();
-        var after = kind == RowsEventKind.Update ? reader.ReadBytes((width + 7) / 8).ToArray() : before;
+        var before = reader.ReadBytes((width + 7) / 8);
+        var after = kind == RowsEventKind.Update ? reader.ReadBytes((width + 7) / 8) : before;
         if (compressed)
         {
             // MariaDB compresses only the row data, after the column bitmaps.
@@ -60,7 +60,7 @@ internal static class RowsParser
         return new RowsEvent(header, kind, table, rows);
     }
 
-    private static object?[] ReadImage(ref SpanReader reader, TableMapEvent table, ColumnInfo[] columns, int width, byte[] present, int presentCount)
+    private static object?[] ReadImage(ref SpanReader reader, TableMapEvent table, ColumnInfo[] columns, int width, ReadOnlySpan<byte> present, int presentCount)
     {
         var nulls = reader.ReadBytes((presentCount + 7) / 8);
         var image = new object?[columns.Length];
@@ -88,7 +88,7 @@ internal static class RowsParser
         return image;
     }
 
-    private static int CountSet(byte[] bitmap, int width)
+    private static int CountSet(ReadOnlySpan<byte> bitmap, int width)
     {
         var count = 0;
         for (var i = 0; i < width; i++)

@@ -54,7 +54,8 @@ internal static class BinlogDecodeCommand
     {
         var header = binlogEvent.Header;
         output.Write("# at ");
-        output.Write(header.NextPosition - header.EventLength);
+        // Events the server makes up, and those inside a compressed transaction, have no position of their own.
+        output.Write(header.NextPosition >= header.EventLength ? header.NextPosition - header.EventLength : 0);
         output.Write(' ');
         output.Write(header.Type);
         switch (binlogEvent)

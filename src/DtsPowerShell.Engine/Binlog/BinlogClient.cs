@@ -26,7 +26,10 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
     private readonly ILogger log = logger ?? NullLogger.Instance;
     private TransactionTracker? tracker;
 
-    /// <summary>The position after the last complete transaction streamed; null before the first.</summary>
+    /// <summary>
+    /// The position after the last complete transaction streamed, with the GTID state reached there; before the
+    /// first, where the stream started (null until it is known).
+    /// </summary>
     public BinlogPosition? Committed => tracker?.Committed;
 
     /// <summary>The version the source reported when the stream was opened.</summary>
@@ -39,40 +42,66 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
         var resumeFrom = start;
         while (true)
         {
-            await using var session = await OpenStreamAsync(resumeFrom, cancellationToken).ConfigureAwait(false);
-            while (true)
+            StreamSession session;
+            try
             {
-                BinlogEvent? next;
-                try
-                {
-                    next = await session.NextAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (IsDropped(e, cancellationToken) && failures < this.options.ReconnectAttempts)
-                {
-                    failures++;
-                    resumeFrom = Committed is { } committed ? BinlogStart.At(committed with { GtidSet = null }) : resumeFrom;
-                    log.LogWarning("The binlog stream from {Endpoint} dropped ({Error}); reconnecting from {Position} (attempt {Attempt}).", settings.Endpoint, e.Message, resumeFrom, failures);
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * failures), cancellationToken).ConfigureAwait(false);
-                    break;
-                }
+                session = await OpenStreamAsync(resumeFrom, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsDropped(e, cancellationToken) && failures < options.ReconnectAttempts)
+            {
+                failures++;
+                await BackOffAsync(e, resumeFrom, failures, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
 
-                if (next is null)
+            await using (session)
+            {
+                while (true)
                 {
-                    yield break;
-                }
+                    BinlogEvent? next;
+                    try
+                    {
+                        next = await session.NextAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (IsDropped(e, cancellationToken) && failures < options.ReconnectAttempts)
+                    {
+                        failures++;
+                        // Until a transaction completes, the place to resume from is still where the stream began
+                        // (for a GTID start, the GTID set: a file position would resend what the set excludes).
+                        resumeFrom = tracker!.HasCommitted ? BinlogStart.At(tracker.Committed!) : resumeFrom;
+                        await BackOffAsync(e, resumeFrom, failures, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
 
-                if (tracker!.Observe(next))
-                {
-                    failures = 0;
-                }
+                    if (next is null)
+                    {
+                        yield break;
+                    }
 
-                yield return next;
+                    // A complete transaction or a heartbeat shows a healthy stream: failures are counted anew.
+                    if (tracker!.Observe(next) || next is HeartbeatEvent)
+                    {
+                        failures = 0;
+                    }
+
+                    yield return next;
+                }
             }
         }
     }
 
-    private async Task<StreamSession> OpenStreamAsync(BinlogStart start, CancellationToken cancellationToken)
+    private async Task BackOffAsync(Exception error, BinlogStart resumeFrom, int attempt, CancellationToken cancellationToken)
     {
+        log.LogWarning("The binlog stream from {Endpoint} dropped ({Error}); reconnecting from {Position} (attempt {Attempt}).", settings.Endpoint, error.Message, resumeFrom, attempt);
+        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * (1 << Math.Min(attempt, 5)), 5000)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StreamSession> OpenStreamAsync(BinlogStart start, CancellationToken outerToken)
+    {
+        // Connecting, the setup queries and registering together must not outlast the timeout.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(outerToken);
+        deadline.CancelAfter(options.Timeout + options.Timeout);
+        var cancellationToken = deadline.Token;
         var connection = await ProtocolConnection.OpenAsync(settings, options.Timeout, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -114,11 +143,16 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
                 await connection.SendCommandAsync(ComBinlogDump, dump.ToArray(), cancellationToken).ConfigureAwait(false);
             }
 
-            tracker = new TransactionTracker(position.File.Length > 0 ? position with { GtidSet = null } : null, start.GtidSet);
+            tracker = new TransactionTracker(position.File.Length > 0 ? position : null, start.GtidSet ?? start.Position?.GtidSet);
             var decoder = new BinlogEventDecoder { VerifyChecksums = options.VerifyChecksums };
             decoder.AssumeChecksum(string.Equals(checksum, "CRC32", StringComparison.OrdinalIgnoreCase) ? BinlogChecksum.Crc32 : BinlogChecksum.None);
             log.LogInformation("Streaming the binlog of {Endpoint} ({Version}) from {Position}.", settings.Endpoint, ServerVersion, position);
             return new StreamSession(connection, decoder, options.HeartbeatPeriod * 3 + options.Timeout, position);
+        }
+        catch (OperationCanceledException) when (!outerToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new TimeoutException($"The source {settings.Endpoint} did not finish setting up the binlog stream within {(options.Timeout + options.Timeout).TotalSeconds:0} s.");
         }
         catch
         {
@@ -135,7 +169,10 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
             return logs.Count > 0 ? new BinlogPosition(logs[0][0]!, 4) : throw new InvalidOperationException("The source has no binary logs (is log_bin on?).");
         }
 
-        var status = await connection.QueryAsync("SHOW MASTER STATUS", cancellationToken).ConfigureAwait(false);
+        // MySQL 8.2 renamed SHOW MASTER STATUS (8.4 removed the old name); MariaDB keeps it.
+        var version = Precheck.ServerVersion.Parse(connection.Handshake.ServerVersion);
+        var statement = !version.IsMariaDb && (version.Major > 8 || (version.Major == 8 && version.Minor >= 2)) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
+        var status = await connection.QueryAsync(statement, cancellationToken).ConfigureAwait(false);
         return status.Count > 0
             ? new BinlogPosition(status[0][0]!, ulong.Parse(status[0][1]!, CultureInfo.InvariantCulture))
             : throw new InvalidOperationException("The source reports no binlog position (SHOW MASTER STATUS is empty): is log_bin on, and does the account have REPLICATION CLIENT?");
@@ -146,7 +183,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
         var register = new PacketWriter().UInt32(options.ServerId).ShortString(Environment.MachineName).ShortString("").ShortString("").UInt16(0).UInt32(0).UInt32(0);
         await connection.SendCommandAsync(ComRegisterSlave, register.ToArray(), cancellationToken).ConfigureAwait(false);
         var reply = await connection.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
-        if (reply.Span[0] == 0xFF)
+        if (ProtocolConnection.FirstByte(reply) == 0xFF)
         {
             throw MySqlServerException.FromErrorPacket(reply.Span);
         }
@@ -170,7 +207,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
                 throw new TimeoutException($"The source sent nothing, not even a heartbeat, for {silenceLimit.TotalSeconds:0} s.");
             }
 
-            switch (packet.Span[0])
+            switch (ProtocolConnection.FirstByte(packet))
             {
                 case 0x00:
                     return decoder.Decode(packet.Span[1..]);

@@ -110,6 +110,8 @@ public sealed class BinlogEventDecoder
         {
             case BinlogEventType.Rotate:
             {
+                // Table ids are only valid within a file; forgetting them here keeps a long stream's memory flat.
+                ResetTables();
                 var reader = new SpanReader(body);
                 var position = Format.BinlogVersion > 1 ? reader.ReadUInt64() : 4UL;
                 return new RotateEvent(header, Encoding.UTF8.GetString(reader.Rest), position);
@@ -137,7 +139,7 @@ public sealed class BinlogEventDecoder
                     return cached with { Header = header };
                 }
 
-                var map = TableMapParser.Parse(header, body, postHeaderLength);
+                var map = TableMapParser.Parse(header, body, postHeaderLength, Format.IsMariaDb);
                 tables[map.TableId] = map;
                 tableMapBodies[map.TableId] = body.ToArray();
                 return map;

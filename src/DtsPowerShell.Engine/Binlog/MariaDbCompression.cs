@@ -18,7 +18,7 @@ internal static class MariaDbCompression
         }
 
         var lengthBytes = data[0] & 0x07;
-        var length = 0;
+        long length = 0;
         for (var i = 1; i <= lengthBytes; i++)
         {
             length = (length << 8) | data[i];

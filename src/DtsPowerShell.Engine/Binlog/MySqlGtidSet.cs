@@ -53,6 +53,10 @@ public sealed class MySqlGtidSet
         {
             Add(sid, number, number);
         }
+        else
+        {
+            throw new InvalidDataException($"'{gtid}' is not a MySQL GTID (uuid:number); the GTID state cannot follow it.");
+        }
     }
 
     /// <summary>The binary form COM_BINLOG_DUMP_GTID and PREVIOUS_GTIDS use (interval ends exclusive).</summary>

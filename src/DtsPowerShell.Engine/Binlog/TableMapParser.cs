@@ -23,7 +23,7 @@ internal static class TableMapParser
         EnumAndSetColumnCharset = 11,
     }
 
-    public static TableMapEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength)
+    public static TableMapEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength, bool mariaDb)
     {
         var reader = new SpanReader(body);
         var tableId = postHeaderLength == 6 ? reader.ReadUInt32() : reader.ReadUInt48();
@@ -48,7 +48,7 @@ internal static class TableMapParser
         {
             var field = (OptionalField)reader.ReadByte();
             var value = new SpanReader(reader.ReadLengthEncodedBytes());
-            ApplyOptional(field, ref value, columns);
+            ApplyOptional(field, ref value, columns, mariaDb);
         }
 
         return new TableMapEvent(header, tableId, database, table, columns);
@@ -89,8 +89,9 @@ internal static class TableMapParser
         }
     }
 
-    private static void ApplyOptional(OptionalField field, ref SpanReader value, ColumnInfo[] columns)
+    private static void ApplyOptional(OptionalField field, ref SpanReader value, ColumnInfo[] columns, bool mariaDb)
     {
+        bool IsCharacter(ColumnInfo column) => IsCharacterColumn(column, mariaDb);
         switch (field)
         {
             case OptionalField.Signedness:
@@ -205,6 +206,15 @@ internal static class TableMapParser
     private static bool IsNumeric(ColumnInfo column) => column.Type is ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long
         or ColumnType.LongLong or ColumnType.Float or ColumnType.Double or ColumnType.NewDecimal or ColumnType.Decimal;
 
-    private static bool IsCharacter(ColumnInfo column) => column.Type is ColumnType.String or ColumnType.VarChar or ColumnType.VarString
-        or ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob;
+    /// <summary>
+    /// The columns the charset fields count. MariaDB counts GEOMETRY among them (a BLOB underneath; verified
+    /// live), MySQL 9 counts VECTOR.
+    /// </summary>
+    private static bool IsCharacterColumn(ColumnInfo column, bool mariaDb) => column.Type switch
+    {
+        ColumnType.String or ColumnType.VarChar or ColumnType.VarString or ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob => true,
+        ColumnType.Geometry => mariaDb,
+        ColumnType.Vector => !mariaDb,
+        _ => false,
+    };
 }

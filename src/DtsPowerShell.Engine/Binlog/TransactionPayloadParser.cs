@@ -59,6 +59,12 @@ internal static class TransactionPayloadParser
                 throw new InvalidDataException($"An event inside a transaction payload claims {length} bytes; {payload.Length - offset} are left.");
             }
 
+            var type = (BinlogEventType)payload[offset + 4];
+            if (type is BinlogEventType.TransactionPayload or BinlogEventType.FormatDescription or BinlogEventType.Rotate)
+            {
+                throw new InvalidDataException($"A transaction payload holds a {type} event, which it never may.");
+            }
+
             events.Add(decodeInner(payload.AsSpan(offset, (int)length)));
             offset += (int)length;
         }

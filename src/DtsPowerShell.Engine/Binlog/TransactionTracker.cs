@@ -33,8 +33,11 @@ internal sealed class TransactionTracker
 
     public ulong Offset { get; private set; }
 
-    /// <summary>The position after the last complete transaction; null before the first.</summary>
+    /// <summary>The position after the last complete transaction; before the first, where the stream started.</summary>
     public BinlogPosition? Committed { get; private set; }
+
+    /// <summary>Whether a transaction has completed since the stream started.</summary>
+    public bool HasCommitted { get; private set; }
 
     /// <summary>Updates the position with an event; true when the event ended a transaction.</summary>
     public bool Observe(BinlogEvent binlogEvent)
@@ -86,6 +89,7 @@ internal sealed class TransactionTracker
 
             pendingGtid = null;
             Committed = new BinlogPosition(File, Offset, GtidState());
+            HasCommitted = true;
         }
 
         return ends;
@@ -112,7 +116,9 @@ internal sealed class TransactionTracker
 
     private static bool IsBegin(string query) => query.Equals("BEGIN", StringComparison.OrdinalIgnoreCase) || query.StartsWith("XA START", StringComparison.OrdinalIgnoreCase);
 
+    // ROLLBACK TO SAVEPOINT is written inside a transaction (with non-transactional changes) and ends nothing.
     private static bool IsCommit(string query) =>
-        query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) || query.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase) ||
+        query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) ||
+        (query.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase) && !System.Text.RegularExpressions.Regex.IsMatch(query, @"^ROLLBACK\s+(WORK\s+)?TO\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)) ||
         query.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase) || query.StartsWith("XA ROLLBACK", StringComparison.OrdinalIgnoreCase);
 }

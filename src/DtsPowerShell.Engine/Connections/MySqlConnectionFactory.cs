@@ -17,8 +17,8 @@ public static class MySqlConnectionFactory
             Password = settings.Password,
             Database = database ?? "",
             SslMode = ToMySqlSslMode(settings.SslMode),
-            // Fetching the server's RSA key is only as safe as the channel; allow it only where TLS is not demanded anyway.
-            AllowPublicKeyRetrieval = settings.SslMode is DtsSslMode.None or DtsSslMode.Preferred,
+            // A server's RSA key fetched over an unencrypted link can be an attacker's: only where no security was asked for.
+            AllowPublicKeyRetrieval = settings.SslMode is DtsSslMode.None,
             ConnectionTimeout = seconds,
             DefaultCommandTimeout = seconds,
             Pooling = false,

@@ -9,6 +9,7 @@ internal static class AuthenticationScrambles
     /// <summary>mysql_native_password: SHA1(password) XOR SHA1(scramble + SHA1(SHA1(password))).</summary>
     public static byte[] NativePassword(string password, ReadOnlySpan<byte> scramble)
     {
+        RequireScramble(scramble);
         if (password.Length == 0)
         {
             return [];
@@ -23,6 +24,7 @@ internal static class AuthenticationScrambles
     /// <summary>caching_sha2_password: SHA256(password) XOR SHA256(SHA256(SHA256(password)) + scramble).</summary>
     public static byte[] CachingSha2Password(string password, ReadOnlySpan<byte> scramble)
     {
+        RequireScramble(scramble);
         if (password.Length == 0)
         {
             return [];
@@ -44,8 +46,23 @@ internal static class AuthenticationScrambles
         }
 
         using var rsa = RSA.Create();
-        rsa.ImportFromPem(publicKeyPem);
-        return rsa.Encrypt(plain, RSAEncryptionPadding.OaepSHA1);
+        try
+        {
+            rsa.ImportFromPem(publicKeyPem);
+            return rsa.Encrypt(plain, RSAEncryptionPadding.OaepSHA1);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            throw new InvalidDataException($"The server's RSA public key cannot be used: {e.Message}", e);
+        }
+    }
+
+    private static void RequireScramble(ReadOnlySpan<byte> scramble)
+    {
+        if (scramble.Length < 20)
+        {
+            throw new InvalidDataException($"The server's scramble has {scramble.Length} bytes; 20 are needed.");
+        }
     }
 
     private static byte[] Xor(byte[] left, byte[] right)

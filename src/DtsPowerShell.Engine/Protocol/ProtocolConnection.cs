@@ -31,6 +31,8 @@ internal sealed class ProtocolConnection : IAsyncDisposable
 
     public bool IsTls { get; private set; }
 
+    private DtsSslMode sslMode;
+
     public static async Task<ProtocolConnection> OpenAsync(ConnectionSettings settings, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -63,7 +65,7 @@ internal sealed class ProtocolConnection : IAsyncDisposable
         await SendCommandAsync(ComQuery, Encoding.UTF8.GetBytes(sql), cancellationToken).ConfigureAwait(false);
         var first = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<string?[]>();
-        switch (first.Span[0])
+        switch (FirstByte(first))
         {
             case 0x00:
                 return rows;
@@ -82,7 +84,7 @@ internal sealed class ProtocolConnection : IAsyncDisposable
         {
             var packet = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
             var span = packet.Span;
-            if (span[0] == 0xFE && span.Length < 9)
+            if (FirstByte(packet) == 0xFE && span.Length < 9)
             {
                 return rows;
             }
@@ -117,6 +119,10 @@ internal sealed class ProtocolConnection : IAsyncDisposable
         return channel.WritePacketAsync(payload, cancellationToken);
     }
 
+    /// <summary>The first byte of a packet (its kind); an empty packet where one is expected is malformed.</summary>
+    public static byte FirstByte(ReadOnlyMemory<byte> packet) =>
+        packet.Length > 0 ? packet.Span[0] : throw new InvalidDataException("The server sent an empty packet where a reply was expected.");
+
     /// <summary>The next packet; valid until the next read.</summary>
     public ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken) => channel.ReadPacketAsync(cancellationToken);
 
@@ -128,6 +134,7 @@ internal sealed class ProtocolConnection : IAsyncDisposable
 
     private async Task AuthenticateAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
+        sslMode = settings.SslMode;
         var serverTls = Handshake.Capabilities.HasFlag(CapabilityFlags.Ssl);
         var useTls = settings.SslMode switch
         {
@@ -158,7 +165,7 @@ internal sealed class ProtocolConnection : IAsyncDisposable
         while (true)
         {
             var packet = (await channel.ReadPacketAsync(cancellationToken).ConfigureAwait(false)).ToArray();
-            switch (packet[0])
+            switch (FirstByte(packet))
             {
                 case 0x00:
                     return;
@@ -199,7 +206,14 @@ internal sealed class ProtocolConnection : IAsyncDisposable
             data = key[1..].ToArray();
         }
 
-        // The server sent its RSA public key (caching_sha2_password full authentication, or sha256_password).
+        // The server sent its RSA public key (caching_sha2_password full authentication, or sha256_password). A key
+        // fetched over an unencrypted link can be an attacker's; use it only where the job asked for no security.
+        if (sslMode != DtsSslMode.None)
+        {
+            throw new AuthenticationException(
+                $"The server wants the password sent under its RSA public key, fetched over an unencrypted connection, which SSL mode {sslMode} does not allow (the secure connection failed). Use SSL mode Required or stronger on a server with TLS, or None to accept the risk.");
+        }
+
         var pem = Encoding.ASCII.GetString(data.Span);
         await channel.WritePacketAsync(AuthenticationScrambles.RsaEncryptedPassword(password, scramble, pem), cancellationToken).ConfigureAwait(false);
     }

@@ -65,7 +65,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             ThrowTerminatingError(InputError(e, "InvalidBinlogArgument", null));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or BinlogUnavailableException or Engine.Protocol.MySqlServerException
-            or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException)
+            or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException or InvalidOperationException)
         {
             ThrowTerminatingError(new ErrorRecord(e, e.GetType().Name, ErrorCategory.ReadError, ParameterSetName == PathSet ? Path : Server)
             {
@@ -89,14 +89,10 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         using var reader = new BinlogFileReader(path);
         var file = System.IO.Path.GetFileName(path);
         var written = 0;
-        foreach (var binlogEvent in reader.ReadEvents())
+        using var events = reader.ReadEvents().GetEnumerator();
+        while ((Count is not { } count || written < count) && !CancellationToken.IsCancellationRequested && events.MoveNext())
         {
-            if (CancellationToken.IsCancellationRequested || (Count is { } count && written >= count))
-            {
-                return;
-            }
-
-            WriteEvent(binlogEvent, file);
+            WriteEvent(events.Current, file);
             written++;
         }
     }
@@ -116,7 +112,8 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
 
     private void ReadServer(ConnectionSettings settings)
     {
-        var client = new BinlogClient(settings, new BinlogClientOptions { Timeout = TimeSpan.FromSeconds(TimeoutSec) }, new VerboseLogger());
+        var logger = new VerboseLogger();
+        var client = new BinlogClient(settings, new BinlogClientOptions { Timeout = TimeSpan.FromSeconds(TimeoutSec) }, logger);
         var events = client.StreamAsync(BinlogStart.Parse(Start), CancellationToken).GetAsyncEnumerator(CancellationToken);
         var file = "";
         var written = 0;
@@ -134,6 +131,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                     return;
                 }
 
+                logger.Drain(WriteVerbose);
                 if (!more)
                 {
                     return;
@@ -152,12 +150,14 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         {
             // Runs too when the pipeline stops early (Select-Object -First): closes the dump connection.
             events.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            logger.Drain(WriteVerbose);
         }
     }
 
     private static string Remedy(Exception error) => error switch
     {
         BinlogUnavailableException => "Give a -Start that the server still has (SHOW BINARY LOGS), or 'oldest'.",
+        InvalidOperationException => "Check that the server has log_bin on and that the account has REPLICATION CLIENT.",
         Engine.Protocol.MySqlServerException { ErrorCode: 1045 } => "Check the user name and password.",
         Engine.Protocol.MySqlServerException { ErrorCode: 1227 } => "Grant the account REPLICATION SLAVE and REPLICATION CLIENT.",
         InvalidDataException => "The data is not a readable binlog at this point; check that the file is a binlog (not encrypted or compressed) and not damaged.",

@@ -78,6 +78,18 @@ public sealed class BinlogClientTypesTests(BinlogSource source) : IClassFixture<
         AssertRowEquals(rows[0].Table, inserted[1], delete.Before!);
     }
 
+    [Fact]
+    public async Task Collations_of_character_columns_after_a_geometry_column_stay_right()
+    {
+        var server = source.Server;
+        server.Sql("CREATE DATABASE IF NOT EXISTS types; CREATE OR REPLACE TABLE types.geo (id INT PRIMARY KEY, g GEOMETRY, a VARCHAR(10) CHARACTER SET latin1, b VARCHAR(10) CHARACTER SET utf8mb4, c VARCHAR(10) CHARACTER SET latin1) ENGINE=InnoDB;");
+        var start = source.CurrentPosition();
+        server.Sql("INSERT INTO types.geo VALUES (1, ST_GeomFromText('POINT(1 1)'), 'café', '😀 ü', 'naïve');");
+        var events = await source.StreamUntilAsync(new BinlogClient(source.Replication), BinlogStart.At(start), e => e.OfType<RowsEvent>().Any());
+        var row = events.OfType<RowsEvent>().Single().Rows[0].After!;
+        Assert.Equal(["café", "😀 ü", "naïve"], row[2..]);
+    }
+
     private static void AssertRowEquals(TableMapEvent table, object?[] expected, object?[] decoded)
     {
         Assert.Equal(expected.Length, decoded.Length);

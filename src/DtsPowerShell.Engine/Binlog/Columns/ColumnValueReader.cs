@@ -64,7 +64,7 @@ internal static class ColumnValueReader
                 // BINARY(n) is logged without its trailing zero bytes; the column's value has them.
                 return column.Collation == BinaryCollation && fixedLength.Length < meta ? Padded(fixedLength, meta) : Text(fixedLength, column);
             case ColumnType.Enum:
-                return meta == 1 ? (int)reader.ReadByte() : reader.ReadUInt16();
+                return meta == 1 ? (int)reader.ReadByte() : (int)reader.ReadUInt16();
             case ColumnType.Set:
                 return LittleEndian(reader.ReadBytes(meta));
             case ColumnType.Bit:

@@ -139,7 +139,12 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
             }
             else
             {
-                var dump = new PacketWriter().UInt32((uint)Math.Min(position.Position, uint.MaxValue)).UInt16(0).UInt32(options.ServerId).Bytes(System.Text.Encoding.UTF8.GetBytes(position.File));
+                if (position.Position > uint.MaxValue)
+                {
+                    throw new NotSupportedException($"{position} is beyond 4 GiB, which COM_BINLOG_DUMP cannot address; start from a GTID set instead.");
+                }
+
+                var dump = new PacketWriter().UInt32((uint)position.Position).UInt16(0).UInt32(options.ServerId).Bytes(System.Text.Encoding.UTF8.GetBytes(position.File));
                 await connection.SendCommandAsync(ComBinlogDump, dump.ToArray(), cancellationToken).ConfigureAwait(false);
             }
 
@@ -195,14 +200,19 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
     /// <summary>One dump connection: reads packets, turns them into events, watches for silence.</summary>
     private sealed class StreamSession(ProtocolConnection connection, BinlogEventDecoder decoder, TimeSpan silenceLimit, BinlogPosition start) : IAsyncDisposable
     {
-        public async Task<BinlogEvent?> NextAsync(CancellationToken cancellationToken)
+        // One token source for the session, re-armed per packet: the watchdog costs no allocation per event.
+        private CancellationTokenSource? silence;
+
+        public async ValueTask<BinlogEvent?> NextAsync(CancellationToken cancellationToken)
         {
+            silence ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            silence.CancelAfter(silenceLimit);
             ReadOnlyMemory<byte> packet;
             try
             {
-                packet = await connection.ReadPacketAsync(cancellationToken).AsTask().WaitAsync(silenceLimit, cancellationToken).ConfigureAwait(false);
+                packet = await connection.ReadPacketAsync(silence.Token).ConfigureAwait(false);
             }
-            catch (TimeoutException)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"The source sent nothing, not even a heartbeat, for {silenceLimit.TotalSeconds:0} s.");
             }
@@ -227,6 +237,10 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
             }
         }
 
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
+        public ValueTask DisposeAsync()
+        {
+            silence?.Dispose();
+            return connection.DisposeAsync();
+        }
     }
 }

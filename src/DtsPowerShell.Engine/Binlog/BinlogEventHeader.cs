@@ -7,7 +7,6 @@ namespace DtsPowerShell.Engine.Binlog;
 public readonly record struct BinlogEventHeader(uint Timestamp, BinlogEventType Type, uint ServerId, uint EventLength, uint NextPosition, ushort Flags)
 {
     public const ushort InUseFlag = 0x0001;
-    public const ushort ArtificialFlag = 0x0020;
 
     public DateTimeOffset Time => DateTimeOffset.FromUnixTimeSeconds(Timestamp);
 }

@@ -37,16 +37,6 @@ public sealed class BinlogFileReader : IDisposable
         }
     }
 
-    /// <summary>The raw bytes of each event, without decoding (valid until the next one is read).</summary>
-    public IEnumerable<ReadOnlyMemory<byte>> ReadRawEvents()
-    {
-        ReadMagic();
-        while (ReadNextEvent() is { } length)
-        {
-            yield return buffer.AsMemory(0, length);
-        }
-    }
-
     public void Dispose() => stream.Dispose();
 
     private void ReadMagic()

@@ -4,7 +4,7 @@ using DtsPowerShell.Engine.Protocol;
 
 namespace DtsPowerShell.Engine.Binlog;
 
-/// <summary>Parses WRITE/UPDATE/DELETE rows events of every version (v0 pre-GA, v1, v2) into typed row images.</summary>
+/// <summary>Parses WRITE/UPDATE/DELETE rows events (v1, v2 and MariaDB's compressed ones) into typed row images.</summary>
 internal static class RowsParser
 {
     public static RowsEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength, RowsEventKind kind, bool version2, IReadOnlyDictionary<ulong, TableMapEvent> tables, bool compressed = false)

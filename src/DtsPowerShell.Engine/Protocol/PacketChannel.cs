@@ -3,7 +3,7 @@ namespace DtsPowerShell.Engine.Protocol;
 /// <summary>
 /// Reads and writes MySQL protocol packets (3-byte length, 1-byte sequence id) over a stream, joining
 /// payloads split at 16 MiB. A payload returned by <see cref="ReadPacketAsync"/> stays valid only until the
-/// next read: it points into a reused buffer, so the binlog stream costs no allocation per event.
+/// next read: it points into a reused buffer, so reading packets costs no allocation per event.
 /// </summary>
 internal sealed class PacketChannel(Stream stream) : IAsyncDisposable
 {
@@ -118,6 +118,11 @@ internal sealed class PacketChannel(Stream stream) : IAsyncDisposable
 
     private void Append(ref int total, ReadOnlySpan<byte> piece)
     {
+        if ((long)total + piece.Length > 1L << 30)
+        {
+            throw new InvalidDataException("The server sent a packet of more than 1 GiB, the largest max_allowed_packet.");
+        }
+
         if (joined.Length < total + piece.Length)
         {
             Array.Resize(ref joined, Math.Max(total + piece.Length, joined.Length * 2));

@@ -41,4 +41,10 @@ public class MySqlGtidSetTests
         Assert.True(BinlogStart.Parse("oldest").FromOldest);
         Assert.Throws<DtsInputException>(() => BinlogStart.Parse("yesterday"));
     }
+
+    [Theory]
+    [InlineData("0-1-1'; SET GLOBAL read_only=1; --")]
+    [InlineData("0-1-1, x")]
+    public void A_gtid_start_that_is_not_a_gtid_set_never_reaches_the_server(string text) =>
+        Assert.Throws<DtsInputException>(() => BinlogStart.AtGtid(text));
 }

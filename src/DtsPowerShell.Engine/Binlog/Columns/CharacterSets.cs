@@ -96,8 +96,6 @@ internal static class CharacterSets
     private static readonly Dictionary<int, string> CharsetById = BuildIndex();
     private static readonly Dictionary<int, Encoding?> Cache = [];
 
-    public static string? CharsetName(int collationId) => CharsetById.GetValueOrDefault(collationId);
-
     /// <summary>The encoding for a collation id; null for binary or an unknown or undecodable character set.</summary>
     public static Encoding? ForCollation(int collationId)
     {

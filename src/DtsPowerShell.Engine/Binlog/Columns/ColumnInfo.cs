@@ -7,10 +7,10 @@ namespace DtsPowerShell.Engine.Binlog.Columns;
 /// </summary>
 public sealed record ColumnInfo(ColumnType Type, int Metadata, bool Nullable)
 {
-    public string? Name { get; set; }
+    public string? Name { get; internal set; }
 
     /// <summary>Null when the binlog does not say.</summary>
-    public bool? Unsigned { get; set; }
+    public bool? Unsigned { get; internal set; }
 
     private int? collation;
 
@@ -18,21 +18,21 @@ public sealed record ColumnInfo(ColumnType Type, int Metadata, bool Nullable)
     public int? Collation
     {
         get => collation;
-        set
+        internal set
         {
             collation = value;
             TextEncoding = value is { } id ? CharacterSets.ForCollation(id) : null;
         }
     }
 
-    public IReadOnlyList<string>? EnumValues { get; set; }
+    public IReadOnlyList<string>? EnumValues { get; internal set; }
 
-    public IReadOnlyList<string>? SetValues { get; set; }
+    public IReadOnlyList<string>? SetValues { get; internal set; }
 
-    public bool IsPrimaryKey { get; set; }
+    public bool IsPrimaryKey { get; internal set; }
 
     /// <summary>The geometry subtype, when the optional metadata gives one.</summary>
-    public int? GeometryType { get; set; }
+    public int? GeometryType { get; internal set; }
 
     /// <summary>The encoding of the column's collation, looked up when it is set; null for binary or unknown.</summary>
     internal System.Text.Encoding? TextEncoding { get; private set; }

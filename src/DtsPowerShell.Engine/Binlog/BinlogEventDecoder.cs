@@ -168,9 +168,9 @@ public sealed class BinlogEventDecoder
             }
 
             case BinlogEventType.MariaAnnotateRows:
-                return new RowsQueryEvent(header, Encoding.UTF8.GetString(body));
+                return new RowsQueryEvent(header, body.ToArray());
             case BinlogEventType.RowsQuery:
-                return new RowsQueryEvent(header, Encoding.UTF8.GetString(body[Math.Min(1, body.Length)..]));
+                return new RowsQueryEvent(header, body[Math.Min(1, body.Length)..].ToArray());
             case BinlogEventType.XaPrepare:
             {
                 var reader = new SpanReader(body);
@@ -255,22 +255,23 @@ public sealed class BinlogEventDecoder
             return;
         }
 
-        var crc = new Crc32();
+        uint actual;
         if (flagsForChecksum != header.Flags)
         {
+            var crc = new Crc32();
             Span<byte> head = stackalloc byte[HeaderLength];
             data[..HeaderLength].CopyTo(head);
             BinaryPrimitives.WriteUInt16LittleEndian(head[17..], flagsForChecksum);
             crc.Append(head);
             crc.Append(data[HeaderLength..^4]);
+            actual = crc.GetCurrentHashAsUInt32();
         }
         else
         {
-            crc.Append(data[..^4]);
+            actual = Crc32.HashToUInt32(data[..^4]);
         }
 
         var expected = BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
-        var actual = crc.GetCurrentHashAsUInt32();
         if (expected != actual)
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,

@@ -63,10 +63,10 @@ internal static class TableMapParser
 
         switch (type)
         {
-            case ColumnType.Float or ColumnType.Double or ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob
+            case ColumnType.Float or ColumnType.Double or ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob or ColumnType.BlobCompressed
                 or ColumnType.Json or ColumnType.Geometry or ColumnType.Timestamp2 or ColumnType.DateTime2 or ColumnType.Time2 or ColumnType.Vector:
                 return (type, metadata.ReadByte());
-            case ColumnType.VarChar or ColumnType.VarString:
+            case ColumnType.VarChar or ColumnType.VarString or ColumnType.VarCharCompressed:
                 return (type, metadata.ReadUInt16());
             case ColumnType.NewDecimal or ColumnType.Decimal:
                 var precision = metadata.ReadByte();
@@ -84,8 +84,12 @@ internal static class TableMapParser
                 }
 
                 return ((ColumnType)first, second);
-            default:
+            case ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long or ColumnType.LongLong or ColumnType.Null
+                or ColumnType.Timestamp or ColumnType.Date or ColumnType.Time or ColumnType.DateTime or ColumnType.Year or ColumnType.NewDate:
                 return (type, 0);
+            default:
+                // Metadata sizes differ per type: guessing would misread every later column.
+                throw new InvalidDataException($"The table map has a column of type {(byte)type}, which this decoder does not know.");
         }
     }
 
@@ -212,7 +216,8 @@ internal static class TableMapParser
     /// </summary>
     private static bool IsCharacterColumn(ColumnInfo column, bool mariaDb) => column.Type switch
     {
-        ColumnType.String or ColumnType.VarChar or ColumnType.VarString or ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob => true,
+        ColumnType.String or ColumnType.VarChar or ColumnType.VarString or ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob
+            or ColumnType.BlobCompressed or ColumnType.VarCharCompressed => true,
         ColumnType.Geometry => mariaDb,
         ColumnType.Vector => !mariaDb,
         _ => false,

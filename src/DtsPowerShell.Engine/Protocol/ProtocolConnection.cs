@@ -38,10 +38,11 @@ internal sealed class ProtocolConnection : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var client = new TcpClient { NoDelay = true, ReceiveBufferSize = 1 << 20 };
+        PacketChannel? channel = null;
         try
         {
             await client.ConnectAsync(settings.Endpoint.Host, settings.Endpoint.Port, deadline.Token).ConfigureAwait(false);
-            var channel = new PacketChannel(client.GetStream());
+            channel = new PacketChannel(client.GetStream());
             var handshake = ServerHandshake.Parse((await channel.ReadPacketAsync(deadline.Token).ConfigureAwait(false)).Span);
             var connection = new ProtocolConnection(client, channel, handshake);
             await connection.AuthenticateAsync(settings, deadline.Token).ConfigureAwait(false);
@@ -49,12 +50,12 @@ internal sealed class ProtocolConnection : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            client.Dispose();
+            await DisposeAsync(channel, client).ConfigureAwait(false);
             throw new TimeoutException($"No answer from {settings.Endpoint} within {timeout.TotalSeconds:0} s while connecting.");
         }
         catch
         {
-            client.Dispose();
+            await DisposeAsync(channel, client).ConfigureAwait(false);
             throw;
         }
     }
@@ -126,9 +127,15 @@ internal sealed class ProtocolConnection : IAsyncDisposable
     /// <summary>The next packet; valid until the next read.</summary>
     public ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken) => channel.ReadPacketAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => DisposeAsync(channel, client);
+
+    private static async ValueTask DisposeAsync(PacketChannel? channel, TcpClient client)
     {
-        await channel.DisposeAsync().ConfigureAwait(false);
+        if (channel is not null)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+
         client.Dispose();
     }
 

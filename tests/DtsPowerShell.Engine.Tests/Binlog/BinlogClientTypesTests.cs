@@ -90,6 +90,24 @@ public sealed class BinlogClientTypesTests(BinlogSource source) : IClassFixture<
         Assert.Equal(["café", "😀 ü", "naïve"], row[2..]);
     }
 
+    [Fact]
+    public async Task MariaDb_compressed_columns_decode_to_their_values()
+    {
+        var server = source.Server;
+        server.Sql("CREATE DATABASE IF NOT EXISTS types; CREATE OR REPLACE TABLE types.packed (id INT PRIMARY KEY, b BLOB COMPRESSED, t TEXT COMPRESSED CHARACTER SET utf8mb4, v VARCHAR(100) COMPRESSED CHARACTER SET utf8mb4, x INT) ENGINE=InnoDB;");
+        var start = source.CurrentPosition();
+        server.Sql("INSERT INTO types.packed VALUES (1, REPEAT('ab', 200), REPEAT('ü😀', 300), REPEAT('é', 90), 7), (2, 'x', 's', '', 8), (3, NULL, NULL, NULL, 9);");
+        var events = await source.StreamUntilAsync(new BinlogClient(source.Replication), BinlogStart.At(start), e => e.OfType<RowsEvent>().Any());
+        var rows = events.OfType<RowsEvent>().Single().Rows.Select(r => r.After!).ToList();
+        Assert.Equal(ColumnType.BlobCompressed, events.OfType<TableMapEvent>().Last().Columns[1].Type);
+        Assert.Equal(System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("ab", 200))), rows[0][1]);
+        Assert.Equal(string.Concat(Enumerable.Repeat("ü😀", 300)), rows[0][2]);
+        Assert.Equal(new string('é', 90), rows[0][3]);
+        Assert.Equal(7, rows[0][4]);
+        Assert.Equal(new object?[] { 2, "x"u8.ToArray(), "s", "", 8 }, rows[1]);
+        Assert.Equal(new object?[] { 3, null, null, null, 9 }, rows[2]);
+    }
+
     private static void AssertRowEquals(TableMapEvent table, object?[] expected, object?[] decoded)
     {
         Assert.Equal(expected.Length, decoded.Length);

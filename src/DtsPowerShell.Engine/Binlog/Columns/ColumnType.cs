@@ -24,6 +24,12 @@ public enum ColumnType : byte
     DateTime2 = 18,
     Time2 = 19,
     TypedArray = 20,
+
+    /// <summary>MariaDB: a BLOB/TEXT column with the COMPRESSED attribute.</summary>
+    BlobCompressed = 140,
+
+    /// <summary>MariaDB: a VARCHAR/VARBINARY column with the COMPRESSED attribute.</summary>
+    VarCharCompressed = 141,
     Vector = 242,
     Invalid = 243,
     Bool = 244,

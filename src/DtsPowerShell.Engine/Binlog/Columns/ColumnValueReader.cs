@@ -72,6 +72,10 @@ internal static class ColumnValueReader
                 return BigEndian(reader.ReadBytes((bits + 7) / 8));
             case ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob:
                 return Text(reader.ReadBytes(LengthPrefix(ref reader, meta)), column);
+            case ColumnType.VarCharCompressed:
+                return Text(MariaDbColumnCompression.Decompress(reader.ReadBytes(meta < 256 ? reader.ReadByte() : reader.ReadUInt16())), column);
+            case ColumnType.BlobCompressed:
+                return Text(MariaDbColumnCompression.Decompress(reader.ReadBytes(LengthPrefix(ref reader, meta))), column);
             case ColumnType.Json:
                 return JsonBinaryDecoder.Decode(reader.ReadBytes(LengthPrefix(ref reader, meta)));
             case ColumnType.Geometry or ColumnType.Vector:

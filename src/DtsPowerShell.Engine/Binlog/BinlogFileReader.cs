@@ -4,17 +4,21 @@ using DtsPowerShell.Engine.Binlog.Events;
 namespace DtsPowerShell.Engine.Binlog;
 
 /// <summary>
-/// Reads the events of a binlog (or relay log) file in order, decoding each. Memory stays flat whatever the
-/// file's size: one buffer, reused, as large as the largest event.
+/// Reads the events of a binlog (or relay log) file in order, decoding each in place in a window of the file
+/// read in large chunks. Memory stays flat whatever the file's size: one buffer, reused, grown only for an
+/// event larger than it, and only as that event's bytes arrive.
 /// </summary>
 public sealed class BinlogFileReader : IDisposable
 {
+    private const int HeaderLength = 19;
     private static readonly byte[] Magic = [0xFE, (byte)'b', (byte)'i', (byte)'n'];
     private readonly Stream stream;
-    private byte[] buffer = new byte[64 * 1024];
+    private byte[] buffer = new byte[1 << 20];
+    private int start;
+    private int end;
 
     public BinlogFileReader(string path)
-        : this(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan))
+        : this(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan))
     {
         Path = path;
     }
@@ -31,9 +35,9 @@ public sealed class BinlogFileReader : IDisposable
     public IEnumerable<BinlogEvent> ReadEvents()
     {
         ReadMagic();
-        while (ReadNextEvent() is { } length)
+        while (NextEvent() is { } at)
         {
-            yield return Decoder.Decode(buffer.AsSpan(0, length));
+            yield return Decoder.Decode(buffer.AsSpan(at.Start, at.Length));
         }
     }
 
@@ -41,66 +45,87 @@ public sealed class BinlogFileReader : IDisposable
 
     private void ReadMagic()
     {
-        Span<byte> magic = stackalloc byte[4];
-        var read = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
-        Offset = read;
-        if (read < 4 || !magic.SequenceEqual(Magic))
+        var available = Fill(4);
+        Offset = Math.Min(available, 4);
+        if (available < 4 || !buffer.AsSpan(start, 4).SequenceEqual(Magic))
         {
-            throw new InvalidDataException(read == 4 && magic[0] == 0xFD && magic[1..].SequenceEqual(Magic.AsSpan(1))
+            throw new InvalidDataException(available >= 4 && buffer[start] == 0xFD && buffer.AsSpan(start + 1, 3).SequenceEqual(Magic.AsSpan(1))
                 ? $"{Describe()} is an encrypted binlog; decrypt it with the server's keyring first."
                 : $"{Describe()} is not a binlog file: it does not start with the bytes FE 62 69 6E.");
         }
+
+        start += 4;
     }
 
-    private int? ReadNextEvent()
+    private (int Start, int Length)? NextEvent()
     {
-        var header = stream.ReadAtLeast(buffer.AsSpan(0, 19), 19, throwOnEndOfStream: false);
-        if (header == 0)
+        var available = Fill(HeaderLength);
+        if (available == 0)
         {
             return null;
         }
 
-        if (header < 19)
+        if (available < HeaderLength)
         {
-            throw new InvalidDataException($"{Describe()} ends inside an event header at offset {Offset} ({header} of 19 bytes).");
+            throw new InvalidDataException($"{Describe()} ends inside an event header at offset {Offset} ({available} of 19 bytes).");
         }
 
-        var length = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(9));
-        if (length < 19 || length > int.MaxValue / 2)
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(start + 9));
+        if (length < HeaderLength || length > int.MaxValue / 2)
         {
             throw new InvalidDataException($"{Describe()} has an event at offset {Offset} claiming {length} bytes, which cannot be.");
         }
 
-        if (stream.CanSeek && length - 19 > stream.Length - stream.Position)
+        if (stream.CanSeek && length > stream.Length - stream.Position + (end - start))
         {
-            throw new InvalidDataException($"{Describe()} ends inside the event at offset {Offset}: it claims {length} bytes, {stream.Length - stream.Position + 19} are there.");
+            throw new InvalidDataException($"{Describe()} ends inside the event at offset {Offset}: it claims {length} bytes, {stream.Length - stream.Position + (end - start)} are there.");
         }
 
-        // Grow the buffer only as the bytes arrive, so a damaged length cannot claim memory the data does not back.
-        var body = 0;
-        while (body < length - 19)
+        available = Fill((int)length);
+        if (available < length)
         {
-            if (buffer.Length < 19 + body + 1)
+            throw new InvalidDataException($"{Describe()} ends inside the event at offset {Offset}: {available} of {length} bytes are there.");
+        }
+
+        var at = (start, (int)length);
+        start += (int)length;
+        Offset += length;
+        return at;
+    }
+
+    /// <summary>Makes up to <paramref name="count"/> bytes available from <see cref="start"/>; returns how many are.</summary>
+    private int Fill(int count)
+    {
+        if (end - start >= count)
+        {
+            return count;
+        }
+
+        if (start > 0)
+        {
+            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+
+        while (end < count)
+        {
+            // Grow only as the data arrives, so a damaged length cannot claim memory the data does not back.
+            if (end == buffer.Length)
             {
-                Array.Resize(ref buffer, (int)Math.Min(length, buffer.Length * 2L));
+                Array.Resize(ref buffer, (int)Math.Min(count, buffer.Length * 2L));
             }
 
-            var read = stream.Read(buffer, 19 + body, (int)Math.Min(length, buffer.Length) - 19 - body);
+            var read = stream.Read(buffer, end, buffer.Length - end);
             if (read == 0)
             {
                 break;
             }
 
-            body += read;
+            end += read;
         }
 
-        if (body < length - 19)
-        {
-            throw new InvalidDataException($"{Describe()} ends inside the event at offset {Offset}: {19 + body} of {length} bytes are there.");
-        }
-
-        Offset += length;
-        return (int)length;
+        return Math.Min(end, count);
     }
 
     private string Describe() => Path is null ? "The binlog stream" : $"'{Path}'";

@@ -15,6 +15,24 @@ namespace DtsPowerShell.Engine.Binlog;
 public sealed class BinlogEventDecoder
 {
     private const int HeaderLength = 19;
+    // Pre-GA rows events (MySQL 5.1 betas, types 20-22) hold rows in the storage engine's record format, which
+    // cannot be read without the table's definition: they are not here and pass on undecoded.
+    private static readonly Dictionary<BinlogEventType, (RowsEventKind Kind, bool Version2, bool Compressed)> RowsEventTypes = new()
+    {
+        [BinlogEventType.WriteRowsV1] = (RowsEventKind.Insert, false, false),
+        [BinlogEventType.UpdateRowsV1] = (RowsEventKind.Update, false, false),
+        [BinlogEventType.DeleteRowsV1] = (RowsEventKind.Delete, false, false),
+        [BinlogEventType.WriteRowsV2] = (RowsEventKind.Insert, true, false),
+        [BinlogEventType.UpdateRowsV2] = (RowsEventKind.Update, true, false),
+        [BinlogEventType.DeleteRowsV2] = (RowsEventKind.Delete, true, false),
+        [BinlogEventType.MariaWriteRowsCompressedV1] = (RowsEventKind.Insert, false, true),
+        [BinlogEventType.MariaUpdateRowsCompressedV1] = (RowsEventKind.Update, false, true),
+        [BinlogEventType.MariaDeleteRowsCompressedV1] = (RowsEventKind.Delete, false, true),
+        [BinlogEventType.MariaWriteRowsCompressed] = (RowsEventKind.Insert, true, true),
+        [BinlogEventType.MariaUpdateRowsCompressed] = (RowsEventKind.Update, true, true),
+        [BinlogEventType.MariaDeleteRowsCompressed] = (RowsEventKind.Delete, true, true),
+    };
+
     private readonly Dictionary<ulong, TableMapEvent> tables = [];
     private readonly Dictionary<ulong, byte[]> tableMapBodies = [];
 
@@ -121,12 +139,8 @@ public sealed class BinlogEventDecoder
                 return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13));
             case BinlogEventType.MariaQueryCompressed:
                 return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13), compressed: true);
-            case BinlogEventType.MariaWriteRowsCompressedV1 or BinlogEventType.MariaWriteRowsCompressed:
-                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Insert, header.Type == BinlogEventType.MariaWriteRowsCompressed, tables, compressed: true);
-            case BinlogEventType.MariaUpdateRowsCompressedV1 or BinlogEventType.MariaUpdateRowsCompressed:
-                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Update, header.Type == BinlogEventType.MariaUpdateRowsCompressed, tables, compressed: true);
-            case BinlogEventType.MariaDeleteRowsCompressedV1 or BinlogEventType.MariaDeleteRowsCompressed:
-                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Delete, header.Type == BinlogEventType.MariaDeleteRowsCompressed, tables, compressed: true);
+            case var type when RowsEventTypes.TryGetValue(type, out var rows):
+                return RowsParser.Parse(header, body, Format.PostHeaderLength(type, 8), rows.Kind, rows.Version2, tables, rows.Compressed);
             case BinlogEventType.Xid:
                 return new XidEvent(header, new SpanReader(body).ReadUInt64());
             case BinlogEventType.TableMap:
@@ -145,14 +159,6 @@ public sealed class BinlogEventDecoder
                 return map;
             }
 
-            // Pre-GA rows events (MySQL 5.1 betas, types 20-22) hold rows in the storage engine's record format,
-            // which cannot be read without the table's definition: they are passed on undecoded.
-            case BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2:
-                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Insert, header.Type == BinlogEventType.WriteRowsV2, tables);
-            case BinlogEventType.UpdateRowsV1 or BinlogEventType.UpdateRowsV2:
-                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Update, header.Type == BinlogEventType.UpdateRowsV2, tables);
-            case BinlogEventType.DeleteRowsV1 or BinlogEventType.DeleteRowsV2:
-                return RowsParser.Parse(header, body, Format.PostHeaderLength(header.Type, 8), RowsEventKind.Delete, header.Type == BinlogEventType.DeleteRowsV2, tables);
             case BinlogEventType.Gtid or BinlogEventType.AnonymousGtid:
                 return MySqlGtid(header, body);
             case BinlogEventType.MariaGtid:

@@ -19,7 +19,7 @@ internal static class QueryParser
         var status = new SpanReader(reader.ReadBytes(statusLength));
         var database = Encoding.UTF8.GetString(reader.ReadBytes(databaseLength));
         reader.Skip(1);
-        var query = Encoding.UTF8.GetString(compressed ? MariaDbCompression.Decompress(reader.Rest) : reader.Rest);
+        var query = Encoding.UTF8.GetString(compressed ? MariaDbCompression.DecompressEvent(reader.Rest) : reader.Rest);
 
         ulong? sqlMode = null;
         ushort? charsetClient = null, collationConnection = null, collationServer = null;

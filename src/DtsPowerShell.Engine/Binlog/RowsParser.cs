@@ -34,7 +34,7 @@ internal static class RowsParser
         if (compressed)
         {
             // MariaDB compresses only the row data, after the column bitmaps.
-            reader = new SpanReader(MariaDbCompression.Decompress(reader.Rest));
+            reader = new SpanReader(MariaDbCompression.DecompressEvent(reader.Rest));
         }
 
         var columns = table.Columns as ColumnInfo[] ?? [.. table.Columns];

@@ -27,19 +27,8 @@ public class BinlogFixtureTests
         ["tiflow/mysql-bin.000001"] = "steven.t",
     };
 
-    public static TheoryData<string> Files()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in BinlogFixtures.All().Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)))
-        {
-            data.Add(file);
-        }
-
-        return data;
-    }
-
     [FixtureTheory]
-    [MemberData(nameof(Files))]
+    [MemberData(nameof(BinlogFixtures.PlainFiles), MemberType = typeof(BinlogFixtures))]
     public void Every_file_decodes_or_fails_with_a_clear_error(string file)
     {
         if (Unreadable.TryGetValue(file, out var expected))

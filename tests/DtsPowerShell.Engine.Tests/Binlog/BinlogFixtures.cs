@@ -19,6 +19,18 @@ internal static class BinlogFixtures
             .Select(f => System.IO.Path.GetRelativePath(Directory, f))
             .Order(StringComparer.Ordinal);
 
+    /// <summary>Every fixture that is a plain binlog file (not gzipped), as theory data.</summary>
+    public static TheoryData<string> PlainFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in All().Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)))
+        {
+            data.Add(file);
+        }
+
+        return data;
+    }
+
     private static string? Find()
     {
         if (Environment.GetEnvironmentVariable("DTS_BINLOG_FIXTURES") is { Length: > 0 } fromEnvironment)

@@ -11,19 +11,8 @@ public class BinlogMutationTests
 {
     private const int MutationsPerFile = 200;
 
-    public static TheoryData<string> Files()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in BinlogFixtures.All().Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)))
-        {
-            data.Add(file);
-        }
-
-        return data;
-    }
-
     [FixtureTheory]
-    [MemberData(nameof(Files))]
+    [MemberData(nameof(BinlogFixtures.PlainFiles), MemberType = typeof(BinlogFixtures))]
     public void Damaged_files_fail_cleanly(string file)
     {
         var original = File.ReadAllBytes(BinlogFixtures.PathOf(file));

@@ -69,13 +69,13 @@ internal static class ColumnValueReader
                 return LittleEndian(reader.ReadBytes(meta));
             case ColumnType.Bit:
                 var bits = ((meta >> 8) * 8) + (meta & 0xFF);
-                return BigEndian(reader.ReadBytes((bits + 7) / 8));
+                return BigEndian.Read(reader.ReadBytes((bits + 7) / 8));
             case ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob:
                 return Text(reader.ReadBytes(LengthPrefix(ref reader, meta)), column);
             case ColumnType.VarCharCompressed:
-                return Text(MariaDbColumnCompression.Decompress(reader.ReadBytes(meta < 256 ? reader.ReadByte() : reader.ReadUInt16())), column);
+                return Text(MariaDbCompression.DecompressColumn(reader.ReadBytes(meta < 256 ? reader.ReadByte() : reader.ReadUInt16())), column);
             case ColumnType.BlobCompressed:
-                return Text(MariaDbColumnCompression.Decompress(reader.ReadBytes(LengthPrefix(ref reader, meta))), column);
+                return Text(MariaDbCompression.DecompressColumn(reader.ReadBytes(LengthPrefix(ref reader, meta))), column);
             case ColumnType.Json:
                 return JsonBinaryDecoder.Decode(reader.ReadBytes(LengthPrefix(ref reader, meta)));
             case ColumnType.Geometry or ColumnType.Vector:
@@ -115,14 +115,4 @@ internal static class ColumnValueReader
         return value;
     }
 
-    private static ulong BigEndian(ReadOnlySpan<byte> bytes)
-    {
-        ulong value = 0;
-        foreach (var b in bytes)
-        {
-            value = (value << 8) | b;
-        }
-
-        return value;
-    }
 }

@@ -89,12 +89,7 @@ internal static class PackedDecimal
     /// <summary>A group of <paramref name="digits"/> digits; a larger number means the bytes are not a DECIMAL.</summary>
     private static uint Group(ReadOnlySpan<byte> bytes, int digits)
     {
-        uint value = 0;
-        foreach (var b in bytes)
-        {
-            value = (value << 8) | b;
-        }
-
+        var value = (uint)BigEndian.Read(bytes);
         return value <= Limits[digits] ? value : throw new InvalidDataException($"The bytes {Convert.ToHexString(bytes)} hold {value}, more than {digits} decimal digits.");
     }
 }

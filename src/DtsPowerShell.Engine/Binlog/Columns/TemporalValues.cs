@@ -50,7 +50,7 @@ internal static class TemporalValues
     /// <summary>DATETIME(fsp): 40 bits (sign, year*13+month, day, hour, minute, second) then the fraction.</summary>
     public static MySqlDateTime DateTime2(ReadOnlySpan<byte> data, int precision)
     {
-        var packed = (long)BigEndian(data[..5]) - 0x8000000000L;
+        var packed = (long)BigEndian.Read(data[..5]) - 0x8000000000L;
         var microseconds = Fraction(data[5..], precision);
         var yearMonthDay = packed >> 17;
         var yearMonth = yearMonthDay >> 5;
@@ -66,11 +66,11 @@ internal static class TemporalValues
         switch (precision)
         {
             case 0:
-                packed = ((long)BigEndian(data[..3]) - 0x800000L) << 24;
+                packed = ((long)BigEndian.Read(data[..3]) - 0x800000L) << 24;
                 break;
             case 1 or 2:
             {
-                var whole = (long)BigEndian(data[..3]) - 0x800000L;
+                var whole = (long)BigEndian.Read(data[..3]) - 0x800000L;
                 long fraction = data[3];
                 if (whole < 0 && fraction != 0)
                 {
@@ -84,7 +84,7 @@ internal static class TemporalValues
 
             case 3 or 4:
             {
-                var whole = (long)BigEndian(data[..3]) - 0x800000L;
+                var whole = (long)BigEndian.Read(data[..3]) - 0x800000L;
                 long fraction = BinaryPrimitives.ReadUInt16BigEndian(data[3..]);
                 if (whole < 0 && fraction != 0)
                 {
@@ -97,7 +97,7 @@ internal static class TemporalValues
             }
 
             default:
-                packed = (long)BigEndian(data[..6]) - 0x800000000000L;
+                packed = (long)BigEndian.Read(data[..6]) - 0x800000000000L;
                 break;
         }
 
@@ -113,17 +113,7 @@ internal static class TemporalValues
         0 => 0,
         1 or 2 => data[0] * 10000,
         3 or 4 => BinaryPrimitives.ReadUInt16BigEndian(data) * 100,
-        _ => (int)BigEndian(data[..3]),
+        _ => (int)BigEndian.Read(data[..3]),
     };
 
-    private static ulong BigEndian(ReadOnlySpan<byte> bytes)
-    {
-        ulong value = 0;
-        foreach (var b in bytes)
-        {
-            value = (value << 8) | b;
-        }
-
-        return value;
-    }
 }

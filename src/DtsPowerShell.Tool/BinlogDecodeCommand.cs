@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
+using MySqlConnector;
 
 namespace DtsPowerShell.Tool;
 
@@ -13,10 +14,14 @@ namespace DtsPowerShell.Tool;
 /// </summary>
 internal static class BinlogDecodeCommand
 {
-    public static int Run(string file, bool print)
+    // Event type names as UTF-8, made once per type.
+    private static readonly byte[]?[] TypeNames = new byte[]?[256];
+
+    /// <summary>Decodes <paramref name="file"/>, printing to <paramref name="print"/> when given; the summary and errors go to <paramref name="log"/>.</summary>
+    public static int Run(string file, Stream? print, TextWriter log)
     {
         var watch = Stopwatch.StartNew();
-        using var output = print ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) : null;
+        using var output = print is null ? null : new Utf8Output(print);
         long events = 0, rows = 0;
         try
         {
@@ -39,44 +44,44 @@ internal static class BinlogDecodeCommand
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"dts: {e.Message}");
+            log.WriteLine($"dts: {e.Message}");
             return 1;
         }
 
         output?.Flush();
         var megabytes = new FileInfo(file).Length / 1048576.0;
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{events} events, {rows} rows, {megabytes:0.0} MiB in {watch.Elapsed.TotalSeconds:0.00} s ({events / watch.Elapsed.TotalSeconds:0} events/s, {megabytes / watch.Elapsed.TotalSeconds:0.0} MB/s)"));
         return 0;
     }
 
-    private static void Render(StreamWriter output, BinlogEvent binlogEvent)
+    private static void Render(Utf8Output output, BinlogEvent binlogEvent)
     {
         var header = binlogEvent.Header;
-        output.Write("# at ");
+        output.Write("# at "u8);
         // Events the server makes up, and those inside a compressed transaction, have no position of their own.
         output.Write(header.NextPosition >= header.EventLength ? header.NextPosition - header.EventLength : 0);
-        output.Write(' ');
-        output.Write(header.Type);
+        output.Write((byte)' ');
+        output.Write(TypeNames[(byte)header.Type] ??= Encoding.UTF8.GetBytes(header.Type.ToString()));
         switch (binlogEvent)
         {
             case QueryEvent query:
-                output.Write(' ');
+                output.Write((byte)' ');
                 output.Write(query.Query);
                 break;
             case RowsQueryEvent annotate:
-                output.Write(' ');
-                output.Write(annotate.Query);
+                output.Write((byte)' ');
+                output.Write(annotate.QueryBytes.Span);
                 break;
             case TableMapEvent map:
-                output.Write(' ');
+                output.Write((byte)' ');
                 output.Write(map.Database);
-                output.Write('.');
+                output.Write((byte)'.');
                 output.Write(map.Table);
                 break;
             case GtidEvent gtid:
-                output.Write(' ');
-                output.Write(gtid.Gtid);
+                output.Write((byte)' ');
+                output.Write(gtid.Gtid ?? "ANONYMOUS");
                 break;
             case TransactionPayloadEvent payload:
                 output.WriteLine();
@@ -92,12 +97,12 @@ internal static class BinlogDecodeCommand
                 {
                     if (row.Before is not null)
                     {
-                        WriteImage(output, "### WHERE", row.Before);
+                        WriteImage(output, "### WHERE\n"u8, row.Before);
                     }
 
                     if (row.After is not null)
                     {
-                        WriteImage(output, "### SET", row.After);
+                        WriteImage(output, "### SET\n"u8, row.After);
                     }
                 }
 
@@ -107,38 +112,68 @@ internal static class BinlogDecodeCommand
         output.WriteLine();
     }
 
-    private static void WriteImage(StreamWriter output, string label, object?[] image)
+    private static void WriteImage(Utf8Output output, ReadOnlySpan<byte> label, object?[] image)
     {
-        output.WriteLine(label);
+        output.Write(label);
         for (var i = 0; i < image.Length; i++)
         {
-            output.Write("###   @");
+            output.Write("###   @"u8);
             output.Write(i + 1);
-            output.Write('=');
-            switch (image[i])
-            {
-                case null:
-                    output.Write("NULL");
-                    break;
-                case byte[] bytes:
-                    output.Write('\'');
-                    output.Write(Encoding.Latin1.GetString(bytes));
-                    output.Write('\'');
-                    break;
-                case string text:
-                    output.Write('\'');
-                    output.Write(text);
-                    output.Write('\'');
-                    break;
-                case IFormattable value:
-                    output.Write(value.ToString(null, CultureInfo.InvariantCulture));
-                    break;
-                default:
-                    output.Write(image[i]);
-                    break;
-            }
-
+            output.Write((byte)'=');
+            WriteValue(output, image[i]);
             output.WriteLine();
+        }
+    }
+
+    private static void WriteValue(Utf8Output output, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                output.Write("NULL"u8);
+                break;
+            case byte[] bytes:
+                output.Write((byte)'\'');
+                output.Write(bytes);
+                output.Write((byte)'\'');
+                break;
+            case string text:
+                output.Write((byte)'\'');
+                output.Write(text);
+                output.Write((byte)'\'');
+                break;
+            case MySqlDateTime date:
+                WriteDateTime(output, date);
+                break;
+            case TimeSpan time:
+                output.Write(time, "c");
+                break;
+            case IUtf8SpanFormattable formattable:
+                output.Write(formattable);
+                break;
+            default:
+                output.Write(value.ToString() ?? string.Empty);
+                break;
+        }
+    }
+
+    private static void WriteDateTime(Utf8Output output, MySqlDateTime value)
+    {
+        output.Write(value.Year, "0000");
+        output.Write((byte)'-');
+        output.Write(value.Month, "00");
+        output.Write((byte)'-');
+        output.Write(value.Day, "00");
+        output.Write((byte)' ');
+        output.Write(value.Hour, "00");
+        output.Write((byte)':');
+        output.Write(value.Minute, "00");
+        output.Write((byte)':');
+        output.Write(value.Second, "00");
+        if (value.Microsecond != 0)
+        {
+            output.Write((byte)'.');
+            output.Write(value.Microsecond, "000000");
         }
     }
 }

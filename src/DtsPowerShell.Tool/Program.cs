@@ -3,8 +3,8 @@ using DtsPowerShell.Tool;
 // The command-line host of the engine: tools for operators and benchmarks (later also the sync worker).
 return args switch
 {
-    ["binlog-decode", var file] => BinlogDecodeCommand.Run(file, print: false),
-    ["binlog-decode", var file, "--print"] => BinlogDecodeCommand.Run(file, print: true),
+    ["binlog-decode", var file] => BinlogDecodeCommand.Run(file, print: null, Console.Error),
+    ["binlog-decode", var file, "--print"] => BinlogDecodeCommand.Run(file, Console.OpenStandardOutput(), Console.Error),
     _ => Usage(),
 };
 

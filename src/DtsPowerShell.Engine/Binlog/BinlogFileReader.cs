@@ -76,7 +76,8 @@ public sealed class BinlogFileReader : IDisposable
             throw new InvalidDataException($"{Describe()} has an event at offset {Offset} claiming {length} bytes, which cannot be.");
         }
 
-        if (stream.CanSeek && length > stream.Length - stream.Position + (end - start))
+        // Asking a file for its length is a system call: only when the event is not in the window already.
+        if (length > end - start && stream.CanSeek && length > stream.Length - stream.Position + (end - start))
         {
             throw new InvalidDataException($"{Describe()} ends inside the event at offset {Offset}: it claims {length} bytes, {stream.Length - stream.Position + (end - start)} are there.");
         }

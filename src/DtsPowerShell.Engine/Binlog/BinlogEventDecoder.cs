@@ -17,20 +17,21 @@ public sealed class BinlogEventDecoder
     private const int HeaderLength = 19;
     // Pre-GA rows events (MySQL 5.1 betas, types 20-22) hold rows in the storage engine's record format, which
     // cannot be read without the table's definition: they are not here and pass on undecoded.
-    private static readonly Dictionary<BinlogEventType, (RowsEventKind Kind, bool Version2, bool Compressed)> RowsEventTypes = new()
+    private static readonly Dictionary<BinlogEventType, RowsEventFormat> RowsEventTypes = new()
     {
-        [BinlogEventType.WriteRowsV1] = (RowsEventKind.Insert, false, false),
-        [BinlogEventType.UpdateRowsV1] = (RowsEventKind.Update, false, false),
-        [BinlogEventType.DeleteRowsV1] = (RowsEventKind.Delete, false, false),
-        [BinlogEventType.WriteRowsV2] = (RowsEventKind.Insert, true, false),
-        [BinlogEventType.UpdateRowsV2] = (RowsEventKind.Update, true, false),
-        [BinlogEventType.DeleteRowsV2] = (RowsEventKind.Delete, true, false),
-        [BinlogEventType.MariaWriteRowsCompressedV1] = (RowsEventKind.Insert, false, true),
-        [BinlogEventType.MariaUpdateRowsCompressedV1] = (RowsEventKind.Update, false, true),
-        [BinlogEventType.MariaDeleteRowsCompressedV1] = (RowsEventKind.Delete, false, true),
-        [BinlogEventType.MariaWriteRowsCompressed] = (RowsEventKind.Insert, true, true),
-        [BinlogEventType.MariaUpdateRowsCompressed] = (RowsEventKind.Update, true, true),
-        [BinlogEventType.MariaDeleteRowsCompressed] = (RowsEventKind.Delete, true, true),
+        [BinlogEventType.WriteRowsV1] = new(RowsEventKind.Insert, Version2: false),
+        [BinlogEventType.UpdateRowsV1] = new(RowsEventKind.Update, Version2: false),
+        [BinlogEventType.DeleteRowsV1] = new(RowsEventKind.Delete, Version2: false),
+        [BinlogEventType.WriteRowsV2] = new(RowsEventKind.Insert, Version2: true),
+        [BinlogEventType.UpdateRowsV2] = new(RowsEventKind.Update, Version2: true),
+        [BinlogEventType.DeleteRowsV2] = new(RowsEventKind.Delete, Version2: true),
+        [BinlogEventType.PartialUpdateRows] = new(RowsEventKind.Update, Version2: true, PartialJson: true),
+        [BinlogEventType.MariaWriteRowsCompressedV1] = new(RowsEventKind.Insert, Version2: false, Compressed: true),
+        [BinlogEventType.MariaUpdateRowsCompressedV1] = new(RowsEventKind.Update, Version2: false, Compressed: true),
+        [BinlogEventType.MariaDeleteRowsCompressedV1] = new(RowsEventKind.Delete, Version2: false, Compressed: true),
+        [BinlogEventType.MariaWriteRowsCompressed] = new(RowsEventKind.Insert, Version2: true, Compressed: true),
+        [BinlogEventType.MariaUpdateRowsCompressed] = new(RowsEventKind.Update, Version2: true, Compressed: true),
+        [BinlogEventType.MariaDeleteRowsCompressed] = new(RowsEventKind.Delete, Version2: true, Compressed: true),
     };
 
     private readonly Dictionary<ulong, TableMapEvent> tables = [];
@@ -140,7 +141,7 @@ public sealed class BinlogEventDecoder
             case BinlogEventType.MariaQueryCompressed:
                 return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13), compressed: true);
             case var type when RowsEventTypes.TryGetValue(type, out var rows):
-                return RowsParser.Parse(header, body, Format.PostHeaderLength(type, 8), rows.Kind, rows.Version2, tables, rows.Compressed);
+                return RowsParser.Parse(header, body, Format.PostHeaderLength(type, 8), rows, tables);
             case BinlogEventType.Xid:
                 return new XidEvent(header, new SpanReader(body).ReadUInt64());
             case BinlogEventType.TableMap:
@@ -188,7 +189,11 @@ public sealed class BinlogEventDecoder
             }
 
             case BinlogEventType.Heartbeat:
-                return new HeartbeatEvent(header, Encoding.UTF8.GetString(body));
+                return new HeartbeatEvent(header, Encoding.UTF8.GetString(body), header.NextPosition);
+            case BinlogEventType.HeartbeatV2:
+                return HeartbeatV2(header, body);
+            case BinlogEventType.GtidTagged:
+                return TaggedGtidParser.Parse(header, body);
             case BinlogEventType.Stop:
                 return new StopEvent(header);
             case BinlogEventType.IntVar:
@@ -305,6 +310,35 @@ public sealed class BinlogEventDecoder
         var flags = reader.ReadByte();
         ulong? commitId = (flags & groupCommitIdFlag) != 0 && reader.Remaining >= 8 ? reader.ReadUInt64() : null;
         return new GtidEvent(header, string.Create(CultureInfo.InvariantCulture, $"{domain}-{header.ServerId}-{sequence}"), (flags & standaloneFlag) != 0, commitId);
+    }
+
+    /// <summary>MySQL 8.0.26+ heartbeat: type-length-value fields (file name, position), 64-bit positions included.</summary>
+    private static HeartbeatEvent HeartbeatV2(BinlogEventHeader header, ReadOnlySpan<byte> body)
+    {
+        const ulong endMark = 0, fileField = 1, positionField = 2;
+        var reader = new SpanReader(body);
+        var file = "";
+        ulong position = header.NextPosition;
+        while (!reader.AtEnd)
+        {
+            var type = reader.ReadLengthEncoded();
+            if (type == endMark)
+            {
+                break;
+            }
+
+            var value = new SpanReader(reader.ReadLengthEncodedBytes());
+            if (type == fileField)
+            {
+                file = Encoding.UTF8.GetString(value.Rest);
+            }
+            else if (type == positionField)
+            {
+                position = value.ReadLengthEncoded();
+            }
+        }
+
+        return new HeartbeatEvent(header, file, position);
     }
 
     private static UserVarEvent UserVar(BinlogEventHeader header, ReadOnlySpan<byte> body)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using DtsPowerShell.Engine.Protocol;
 
 namespace DtsPowerShell.Engine.Binlog;
@@ -7,45 +6,8 @@ namespace DtsPowerShell.Engine.Binlog;
 /// <summary>GTID sets as text: MySQL's <c>uuid:1-5:7,uuid2:3</c> and MariaDB's <c>domain-server-sequence,...</c>.</summary>
 internal static class GtidSets
 {
-    /// <summary>
-    /// MySQL's binary GTID set (PREVIOUS_GTIDS, COM_BINLOG_DUMP_GTID): intervals with exclusive ends. From MySQL
-    /// 8.3 the top byte of the count may say "tagged": the count then sits in bits 8-55 and each uuid has a tag.
-    /// </summary>
-    public static string MySqlFromBinary(ReadOnlySpan<byte> data)
-    {
-        var reader = new SpanReader(data);
-        var header = reader.ReadUInt64();
-        var tagged = header >> 56 == 1;
-        var sids = tagged ? (header >> 8) & 0xFFFFFFFFFFFF : header & 0xFFFFFFFFFFFFFF;
-        var text = new StringBuilder();
-        for (ulong i = 0; i < sids; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(',');
-            }
-
-            text.Append(new Guid(reader.ReadBytes(16), bigEndian: true).ToString("D"));
-            if (tagged && ReadVariableLength(ref reader) is var tagLength and > 0)
-            {
-                text.Append(':').Append(Encoding.ASCII.GetString(reader.ReadBytes(tagLength <= (ulong)reader.Remaining ? (int)tagLength : throw new InvalidDataException($"A GTID tag of {tagLength} bytes does not fit."))));
-            }
-
-            var intervals = reader.ReadUInt64();
-            for (ulong j = 0; j < intervals; j++)
-            {
-                var start = reader.ReadUInt64();
-                var end = reader.ReadUInt64() - 1;
-                text.Append(CultureInfo.InvariantCulture, $":{start}");
-                if (end != start)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"-{end}");
-                }
-            }
-        }
-
-        return text.ToString();
-    }
+    /// <summary>MySQL's binary GTID set (PREVIOUS_GTIDS, COM_BINLOG_DUMP_GTID) as text, tags included.</summary>
+    public static string MySqlFromBinary(ReadOnlySpan<byte> data) => MySqlGtidSet.Decode(data).ToString();
 
     /// <summary>
     /// MySQL's serialization format for unsigned integers: the count of trailing one bits in the first byte is the
@@ -67,6 +29,38 @@ internal static class GtidSets
         }
 
         return value >> (extra + 1);
+    }
+
+    /// <summary>A signed integer in the serialization format: zig-zag, the sign in the lowest bit.</summary>
+    internal static long ReadVariableLengthSigned(ref SpanReader reader)
+    {
+        var value = ReadVariableLength(ref reader);
+        return (value & 1) == 0 ? (long)(value >> 1) : -(long)(value >> 1) - 1;
+    }
+
+    /// <summary>Writes <paramref name="value"/> in the serialization format; returns the bytes used (1-9).</summary>
+    internal static int WriteVariableLength(Span<byte> destination, ulong value)
+    {
+        var bytes = 1;
+        while (bytes < 9 && value >> (7 * bytes) != 0)
+        {
+            bytes++;
+        }
+
+        if (bytes == 9)
+        {
+            destination[0] = 0xFF;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination[1..], value);
+            return 9;
+        }
+
+        var encoded = (value << bytes) | ((1UL << (bytes - 1)) - 1);
+        for (var i = 0; i < bytes; i++)
+        {
+            destination[i] = (byte)(encoded >> (8 * i));
+        }
+
+        return bytes;
     }
 
     /// <summary>MariaDB's GTID_LIST event: a count (low 28 bits) and domain, server, sequence triples.</summary>

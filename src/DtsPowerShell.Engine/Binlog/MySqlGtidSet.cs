@@ -1,16 +1,18 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using DtsPowerShell.Engine.Protocol;
 
 namespace DtsPowerShell.Engine.Binlog;
 
 /// <summary>
-/// A MySQL GTID set (<c>uuid:1-5:7,uuid2:3</c>): parsed from text, grown as transactions commit, and encoded
-/// for COM_BINLOG_DUMP_GTID. Tagged GTIDs (MySQL 8.3+) are not supported here.
+/// A MySQL GTID set (<c>uuid:1-5:7,uuid2:3</c>, with MySQL 8.3+ tags <c>uuid:1-5:batch:1-3</c>): parsed from text,
+/// grown as transactions commit, and encoded for COM_BINLOG_DUMP_GTID.
 /// </summary>
-public sealed class MySqlGtidSet
+public sealed partial class MySqlGtidSet
 {
-    private readonly SortedDictionary<Guid, List<(ulong Start, ulong End)>> intervals = [];
+    // Untagged intervals of a uuid sort before its tagged ones, as MySQL prints them.
+    private readonly SortedDictionary<(Guid Sid, string Tag), List<(ulong Start, ulong End)>> intervals = new(new SidTagComparer());
 
     public static MySqlGtidSet Parse(string text)
     {
@@ -24,9 +26,18 @@ public sealed class MySqlGtidSet
                 throw Invalid(text, part);
             }
 
-            foreach (var range in pieces[1..])
+            var tag = "";
+            var intervalsAfterTag = 1;
+            foreach (var piece in pieces[1..])
             {
-                var bounds = range.Split('-');
+                if (Tag().IsMatch(piece))
+                {
+                    tag = piece.ToLowerInvariant();
+                    intervalsAfterTag = 0;
+                    continue;
+                }
+
+                var bounds = piece.Split('-');
                 if (bounds.Length > 2 || !ulong.TryParse(bounds[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start) || start == 0)
                 {
                     throw Invalid(text, part);
@@ -38,57 +49,124 @@ public sealed class MySqlGtidSet
                     throw Invalid(text, part);
                 }
 
-                set.Add(sid, start, end);
+                set.Add(sid, tag, start, end);
+                intervalsAfterTag++;
+            }
+
+            if (intervalsAfterTag == 0)
+            {
+                throw Invalid(text, part);
             }
         }
 
         return set;
     }
 
-    /// <summary>Adds one transaction, <c>uuid:number</c>.</summary>
-    public void Add(string gtid)
+    /// <summary>
+    /// Reads the binary form (PREVIOUS_GTIDS, COM_BINLOG_DUMP_GTID): interval ends exclusive. From MySQL 8.3 the top
+    /// byte of the count may say "tagged": the count then sits in bits 8-55 and each uuid has a tag.
+    /// </summary>
+    internal static MySqlGtidSet Decode(ReadOnlySpan<byte> data)
     {
-        var colon = gtid.LastIndexOf(':');
-        if (colon > 0 && Guid.TryParse(gtid[..colon], out var sid) && ulong.TryParse(gtid[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        var reader = new SpanReader(data);
+        var header = reader.ReadUInt64();
+        var tagged = header >> 56 == 1;
+        var sids = tagged ? (header >> 8) & 0xFFFFFFFFFFFF : header & 0xFFFFFFFFFFFFFF;
+        var set = new MySqlGtidSet();
+        for (ulong i = 0; i < sids; i++)
         {
-            Add(sid, number, number);
-        }
-        else
-        {
-            throw new InvalidDataException($"'{gtid}' is not a MySQL GTID (uuid:number); the GTID state cannot follow it.");
-        }
-    }
-
-    /// <summary>The binary form COM_BINLOG_DUMP_GTID and PREVIOUS_GTIDS use (interval ends exclusive).</summary>
-    public byte[] Encode()
-    {
-        var size = 8 + intervals.Sum(s => 16 + 8 + (16 * s.Value.Count));
-        var bytes = new byte[size];
-        var span = bytes.AsSpan();
-        BinaryPrimitives.WriteUInt64LittleEndian(span, (ulong)intervals.Count);
-        var offset = 8;
-        foreach (var (sid, ranges) in intervals)
-        {
-            sid.TryWriteBytes(span[offset..], bigEndian: true, out _);
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(offset + 16)..], (ulong)ranges.Count);
-            offset += 24;
-            foreach (var (start, end) in ranges)
+            var sid = new Guid(reader.ReadBytes(16), bigEndian: true);
+            var tag = "";
+            if (tagged && GtidSets.ReadVariableLength(ref reader) is var tagLength and > 0)
             {
-                BinaryPrimitives.WriteUInt64LittleEndian(span[offset..], start);
-                BinaryPrimitives.WriteUInt64LittleEndian(span[(offset + 8)..], end + 1);
-                offset += 16;
+                tag = Encoding.ASCII.GetString(reader.ReadBytes(tagLength <= (ulong)reader.Remaining ? (int)tagLength : throw new InvalidDataException($"A GTID tag of {tagLength} bytes does not fit."))).ToLowerInvariant();
+            }
+
+            var count = reader.ReadUInt64();
+            for (ulong j = 0; j < count; j++)
+            {
+                var start = reader.ReadUInt64();
+                var end = reader.ReadUInt64();
+                if (start == 0 || end <= start)
+                {
+                    throw new InvalidDataException($"A binary GTID set holds the interval [{start}, {end}).");
+                }
+
+                set.Add(sid, tag, start, end - 1);
             }
         }
 
-        return bytes;
+        return set;
+    }
+
+    /// <summary>Adds one transaction, <c>uuid:number</c> or <c>uuid:tag:number</c>.</summary>
+    public void Add(string gtid)
+    {
+        var pieces = gtid.Split(':');
+        if (pieces.Length is 2 or 3 && Guid.TryParse(pieces[0], out var sid) && ulong.TryParse(pieces[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var number) &&
+            (pieces.Length == 2 || Tag().IsMatch(pieces[1])))
+        {
+            Add(sid, pieces.Length == 3 ? pieces[1].ToLowerInvariant() : "", number, number);
+        }
+        else
+        {
+            throw new InvalidDataException($"'{gtid}' is not a MySQL GTID (uuid:number or uuid:tag:number); the GTID state cannot follow it.");
+        }
+    }
+
+    /// <summary>
+    /// The binary form COM_BINLOG_DUMP_GTID and PREVIOUS_GTIDS use (interval ends exclusive). With a tag anywhere
+    /// the set takes the tagged form: format 1 in the top and bottom byte of the count, a tag after each uuid.
+    /// </summary>
+    public byte[] Encode()
+    {
+        var tagged = intervals.Keys.Any(key => key.Tag.Length > 0);
+        var output = new MemoryStream();
+        Span<byte> number = stackalloc byte[9];
+        BinaryPrimitives.WriteUInt64LittleEndian(number, tagged ? (1UL << 56) | ((ulong)intervals.Count << 8) | 1 : (ulong)intervals.Count);
+        output.Write(number[..8]);
+        Span<byte> sidBytes = stackalloc byte[16];
+        foreach (var ((sid, tag), ranges) in intervals)
+        {
+            sid.TryWriteBytes(sidBytes, bigEndian: true, out _);
+            output.Write(sidBytes);
+            if (tagged)
+            {
+                output.Write(number[..GtidSets.WriteVariableLength(number, (ulong)tag.Length)]);
+                output.Write(Encoding.ASCII.GetBytes(tag));
+            }
+
+            BinaryPrimitives.WriteUInt64LittleEndian(number, (ulong)ranges.Count);
+            output.Write(number[..8]);
+            foreach (var (start, end) in ranges)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(number, start);
+                output.Write(number[..8]);
+                BinaryPrimitives.WriteUInt64LittleEndian(number, end + 1);
+                output.Write(number[..8]);
+            }
+        }
+
+        return output.ToArray();
     }
 
     public override string ToString()
     {
         var text = new StringBuilder();
-        foreach (var (sid, ranges) in intervals)
+        Guid? previous = null;
+        foreach (var ((sid, tag), ranges) in intervals)
         {
-            text.Append(text.Length > 0 ? "," : "").Append(sid.ToString("D"));
+            if (sid != previous)
+            {
+                text.Append(text.Length > 0 ? "," : "").Append(sid.ToString("D"));
+                previous = sid;
+            }
+
+            if (tag.Length > 0)
+            {
+                text.Append(':').Append(tag);
+            }
+
             foreach (var (start, end) in ranges)
             {
                 text.Append(CultureInfo.InvariantCulture, $":{start}");
@@ -102,11 +180,11 @@ public sealed class MySqlGtidSet
         return text.ToString();
     }
 
-    private void Add(Guid sid, ulong start, ulong end)
+    private void Add(Guid sid, string tag, ulong start, ulong end)
     {
-        if (!intervals.TryGetValue(sid, out var ranges))
+        if (!intervals.TryGetValue((sid, tag), out var ranges))
         {
-            intervals[sid] = ranges = [];
+            intervals[(sid, tag)] = ranges = [];
         }
 
         ranges.Add((start, end));
@@ -123,5 +201,18 @@ public sealed class MySqlGtidSet
     }
 
     private static DtsInputException Invalid(string text, string part) =>
-        new($"'{part}' in the GTID set '{text}' is not uuid:interval[:interval...].", "Write a MySQL GTID set as SELECT @@gtid_executed shows it, e.g. 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:7.");
+        new($"'{part}' in the GTID set '{text}' is not uuid[:tag]:interval[:interval...].", "Write a MySQL GTID set as SELECT @@gtid_executed shows it, e.g. 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:7 or 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:batch:1-3.");
+
+    /// <summary>A GTID tag (MySQL 8.3+): a letter or underscore, then up to 31 letters, digits or underscores.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,31}$")]
+    private static partial System.Text.RegularExpressions.Regex Tag();
+
+    private sealed class SidTagComparer : IComparer<(Guid Sid, string Tag)>
+    {
+        public int Compare((Guid Sid, string Tag) x, (Guid Sid, string Tag) y)
+        {
+            var bySid = x.Sid.CompareTo(y.Sid);
+            return bySid != 0 ? bySid : string.CompareOrdinal(x.Tag, y.Tag);
+        }
+    }
 }

@@ -4,15 +4,21 @@ using DtsPowerShell.Engine.Protocol;
 
 namespace DtsPowerShell.Engine.Binlog;
 
-/// <summary>Parses WRITE/UPDATE/DELETE rows events (v1, v2 and MariaDB's compressed ones) into typed row images.</summary>
+/// <summary>
+/// Parses WRITE/UPDATE/DELETE rows events (v1, v2, MariaDB's compressed ones and MySQL's PARTIAL_UPDATE_ROWS)
+/// into typed row images.
+/// </summary>
 internal static class RowsParser
 {
-    public static RowsEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength, RowsEventKind kind, bool version2, IReadOnlyDictionary<ulong, TableMapEvent> tables, bool compressed = false)
+    private const ulong PartialJsonUpdates = 1;
+
+    public static RowsEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength, RowsEventFormat format, IReadOnlyDictionary<ulong, TableMapEvent> tables)
     {
+        var kind = format.Kind;
         var reader = new SpanReader(body);
         var tableId = postHeaderLength == 6 ? reader.ReadUInt32() : reader.ReadUInt48();
         reader.Skip(2);
-        if (version2)
+        if (format.Version2)
         {
             var extra = reader.ReadUInt16();
             reader.Skip(Math.Max(0, extra - 2));
@@ -31,7 +37,7 @@ internal static class RowsParser
 
         var before = reader.ReadBytes((width + 7) / 8);
         var after = kind == RowsEventKind.Update ? reader.ReadBytes((width + 7) / 8) : before;
-        if (compressed)
+        if (format.Compressed)
         {
             // MariaDB compresses only the row data, after the column bitmaps.
             reader = new SpanReader(MariaDbCompression.DecompressEvent(reader.Rest));
@@ -44,12 +50,12 @@ internal static class RowsParser
         while (!reader.AtEnd)
         {
             var rowStart = reader.Offset;
-            var first = ReadImage(ref reader, table, columns, width, before, beforeCount);
+            var first = ReadImage(ref reader, table, columns, width, before, beforeCount, default);
             rows.Add(kind switch
             {
                 RowsEventKind.Insert => new RowChange(null, first),
                 RowsEventKind.Delete => new RowChange(first, null),
-                _ => new RowChange(first, ReadImage(ref reader, table, columns, width, after, afterCount)),
+                _ => new RowChange(first, ReadImage(ref reader, table, columns, width, after, afterCount, format.PartialJson ? ReadPartialJsonBits(ref reader, columns) : default)),
             });
             if (reader.Offset == rowStart)
             {
@@ -60,23 +66,50 @@ internal static class RowsParser
         return new RowsEvent(header, kind, table, rows);
     }
 
-    private static object?[] ReadImage(ref SpanReader reader, TableMapEvent table, ColumnInfo[] columns, int width, ReadOnlySpan<byte> present, int presentCount)
+    /// <summary>
+    /// The after image of a PARTIAL_UPDATE_ROWS event starts with value options and, when they say so, one bit per
+    /// JSON column of the table (present in the image or not): set where the value is a list of changes.
+    /// </summary>
+    private static ReadOnlySpan<byte> ReadPartialJsonBits(scoped ref SpanReader reader, ColumnInfo[] columns)
+    {
+        var options = reader.ReadLengthEncoded();
+        if ((options & PartialJsonUpdates) == 0)
+        {
+            return default;
+        }
+
+        var jsonColumns = 0;
+        foreach (var column in columns)
+        {
+            jsonColumns += column.Type == ColumnType.Json ? 1 : 0;
+        }
+
+        return reader.ReadBytes((jsonColumns + 7) / 8);
+    }
+
+    private static object?[] ReadImage(ref SpanReader reader, TableMapEvent table, ColumnInfo[] columns, int width, ReadOnlySpan<byte> present, int presentCount, ReadOnlySpan<byte> partialJson)
     {
         var nulls = reader.ReadBytes((presentCount + 7) / 8);
         var image = new object?[columns.Length];
         var nullIndex = 0;
+        var jsonIndex = 0;
         var i = 0;
         try
         {
             for (; i < image.Length; i++)
             {
+                var partial = !partialJson.IsEmpty && columns[i].Type == ColumnType.Json && IsSet(partialJson, jsonIndex++);
                 if (i >= width || !IsSet(present, i))
                 {
                     image[i] = RowImage.Absent;
                 }
+                else if (IsSet(nulls, nullIndex++))
+                {
+                    image[i] = null;
+                }
                 else
                 {
-                    image[i] = IsSet(nulls, nullIndex++) ? null : ColumnValueReader.Read(ref reader, columns[i]);
+                    image[i] = partial ? ColumnValueReader.ReadJsonDiffs(ref reader, columns[i]) : ColumnValueReader.Read(ref reader, columns[i]);
                 }
             }
         }

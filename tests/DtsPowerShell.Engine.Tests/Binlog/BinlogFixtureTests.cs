@@ -141,6 +141,35 @@ public class BinlogFixtureTests
         Assert.All(payloads, p => Assert.Contains(p.Events, e => e is RowsEvent));
     }
 
+    [FixtureFact]
+    public void Tagged_gtids_of_mysql_9_6_read_as_uuid_tag_number_and_extend_the_gtid_state()
+    {
+        const string Sid = "55778904-0299-11f1-b1b8-4ef0c4956feb";
+        var events = Read("rust_mysql_common/binlog_transaction_with_GTID_TAG.000001");
+        var previous = Assert.Single(events.OfType<GtidSetEvent>()).GtidSet;
+        Assert.Equal($"{Sid}:1-13:mytag:1-2", previous);
+        Assert.Equal($"{Sid}:mytag:3", Assert.Single(events.OfType<GtidEvent>()).Gtid);
+
+        var tracker = new TransactionTracker(null, previous);
+        events.ForEach(e => tracker.Observe(e));
+        Assert.Equal($"{Sid}:1-13:mytag:1-3", tracker.Committed!.GtidSet);
+    }
+
+    [FixtureFact]
+    public void Partial_json_updates_of_mysql_8_read_as_changes_to_the_document()
+    {
+        // t(id, json_col, name AS json_col->>'$.name', age AS json_col->'$.age'); UPDATE t SET json_col = JSON_REPLACE(json_col, '$.age', ...)
+        var partial = Assert.Single(Read("rust_mysql_common/json.binlog.000001").OfType<RowsEvent>(), r => r.Header.Type == BinlogEventType.PartialUpdateRows);
+        Assert.Equal(RowsEventKind.Update, partial.Kind);
+        Assert.Equal(6, partial.Rows.Count);
+        var first = partial.Rows[0];
+        Assert.Equal(1, first.Before![0]);
+        var update = Assert.IsType<JsonPartialUpdate>(first.After![1]);
+        Assert.Equal(new JsonDiff(JsonDiffOperation.Replace, "$.age", "26"), Assert.Single(update.Diffs));
+        Assert.Equal("Joe", first.After[2]);
+        Assert.Equal([26, 34, 42, 26, 34, 42], partial.Rows.Select(r => int.Parse(((JsonPartialUpdate)r.After![1]!).Diffs[0].Value!, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     private static List<BinlogEvent> Read(string file)
     {
         using var reader = new BinlogFileReader(BinlogFixtures.PathOf(file));

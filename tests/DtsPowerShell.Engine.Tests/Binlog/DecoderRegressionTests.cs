@@ -17,8 +17,8 @@ public class DecoderRegressionTests
     {
         // TABLE_MAP for t.t (one INT column), then WRITE_ROWS with width 1 but no column present: each "row" is empty.
         var file = new List<byte>([0xFE, (byte)'b', (byte)'i', (byte)'n']);
-        file.AddRange(Event(19, [1, 0, 0, 0, 0, 0, 0, 0, 1, (byte)'t', 0, 1, (byte)'t', 0, 1, 3, 0, 0]));
-        file.AddRange(Event(23, [1, 0, 0, 0, 0, 0, 0, 0, 1, 0x00, 0x00]));
+        file.AddRange(HandBuiltEvents.Event(19, [1, 0, 0, 0, 0, 0, 0, 0, 1, (byte)'t', 0, 1, (byte)'t', 0, 1, 3, 0, 0]));
+        file.AddRange(HandBuiltEvents.Event(23, [1, 0, 0, 0, 0, 0, 0, 0, 1, 0x00, 0x00]));
         var error = Assert.Throws<InvalidDataException>(() => BinlogMutationTests.DecodeAll([.. file]));
         Assert.Contains("no bytes", error.Message, StringComparison.Ordinal);
     }
@@ -27,7 +27,7 @@ public class DecoderRegressionTests
     public void An_event_length_far_beyond_the_data_is_a_truncation_not_an_allocation()
     {
         var file = new List<byte>([0xFE, (byte)'b', (byte)'i', (byte)'n']);
-        var header = Event(2, []);
+        var header = HandBuiltEvents.Event(2, []);
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(9), 1_000_000_000);
         file.AddRange(header);
         var error = Assert.Throws<InvalidDataException>(() => BinlogMutationTests.DecodeAll([.. file]));
@@ -64,15 +64,6 @@ public class DecoderRegressionTests
             var error = Record.Exception(() => BinlogMutationTests.DecodeAll(File.ReadAllBytes(input)));
             Assert.True(error is null or InvalidDataException, $"{Path.GetFileName(input)}: {error}");
         }
-    }
-
-    private static byte[] Event(byte type, byte[] body)
-    {
-        var bytes = new byte[19 + body.Length];
-        bytes[4] = type;
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(9), (uint)bytes.Length);
-        body.CopyTo(bytes, 19);
-        return bytes;
     }
 
     private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;

@@ -23,12 +23,27 @@ public class MySqlGtidSetTests
         Assert.Equal(text, GtidSets.MySqlFromBinary(MySqlGtidSet.Parse(text).Encode()));
     }
 
+    [Fact]
+    public void Tagged_sets_parse_grow_print_and_encode_like_mysql_8_4()
+    {
+        var set = MySqlGtidSet.Parse($"{Uuid}:1-5:Batch:1-3:7,8e11fa47-71ca-11e1-9e33-c80aa9429562:2");
+        set.Add($"{Uuid}:batch:4");
+        set.Add($"{Uuid}:6");
+        var text = $"{Uuid}:1-6:batch:1-4:7,8e11fa47-71ca-11e1-9e33-c80aa9429562:2";
+        Assert.Equal(text, set.ToString());
+        var binary = set.Encode();
+        Assert.Equal(1, binary[7]); // the tagged format, said in the count's top byte
+        Assert.Equal(text, GtidSets.MySqlFromBinary(binary));
+    }
+
     [Theory]
     [InlineData("not-a-uuid:1")]
+    [InlineData(Uuid + ":1-5:tag")]
+    [InlineData(Uuid + ":1-5:9tag:1")]
     [InlineData(Uuid)]
     [InlineData(Uuid + ":0")]
     [InlineData(Uuid + ":5-3")]
-    [InlineData(Uuid + ":x")]
+    [InlineData(Uuid + ":x-1")]
     public void Refuses_malformed_sets_with_a_remedy(string text) =>
         Assert.Contains("@@gtid_executed", Assert.Throws<DtsInputException>(() => MySqlGtidSet.Parse(text)).Remedy, StringComparison.Ordinal);
 

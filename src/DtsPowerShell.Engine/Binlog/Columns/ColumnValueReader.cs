@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Text;
+using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.Engine.Protocol;
 
 namespace DtsPowerShell.Engine.Binlog.Columns;
@@ -83,6 +85,27 @@ internal static class ColumnValueReader
             default:
                 throw new InvalidDataException($"Column type {column.Type} ({(byte)column.Type}) cannot be decoded from a row image.");
         }
+    }
+
+    /// <summary>A JSON column's value in a partial after image: a list of changes to the before image's document.</summary>
+    public static JsonPartialUpdate ReadJsonDiffs(ref SpanReader reader, ColumnInfo column)
+    {
+        var diffs = new SpanReader(reader.ReadBytes(LengthPrefix(ref reader, column.Metadata)));
+        var list = new List<JsonDiff>();
+        while (!diffs.AtEnd)
+        {
+            var operation = diffs.ReadByte();
+            if (operation > (byte)JsonDiffOperation.Remove)
+            {
+                throw new InvalidDataException($"A partial JSON update has the unknown operation {operation}.");
+            }
+
+            var path = Encoding.UTF8.GetString(diffs.ReadLengthEncodedBytes());
+            var value = operation == (byte)JsonDiffOperation.Remove ? null : JsonBinaryDecoder.Decode(diffs.ReadLengthEncodedBytes());
+            list.Add(new JsonDiff((JsonDiffOperation)operation, path, value));
+        }
+
+        return new JsonPartialUpdate(list);
     }
 
     private static byte[] Padded(ReadOnlySpan<byte> bytes, int length)

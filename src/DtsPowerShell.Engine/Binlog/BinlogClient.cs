@@ -200,12 +200,18 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
     /// <summary>One dump connection: reads packets, turns them into events, watches for silence.</summary>
     private sealed class StreamSession(ProtocolConnection connection, BinlogEventDecoder decoder, TimeSpan silenceLimit, BinlogPosition start) : IAsyncDisposable
     {
-        // One token source for the session, re-armed per packet: the watchdog costs no allocation per event.
+        // One token source for the session, re-armed whenever bytes arrive (a large event over a slow link is
+        // not silence): the watchdog costs no allocation per event.
         private CancellationTokenSource? silence;
 
         public async ValueTask<BinlogEvent?> NextAsync(CancellationToken cancellationToken)
         {
-            silence ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (silence is null)
+            {
+                silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                connection.DataReceived = () => silence.CancelAfter(silenceLimit);
+            }
+
             silence.CancelAfter(silenceLimit);
             ReadOnlyMemory<byte> packet;
             try

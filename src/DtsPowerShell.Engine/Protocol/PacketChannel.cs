@@ -15,6 +15,9 @@ internal sealed class PacketChannel(Stream stream) : IAsyncDisposable
 
     public Stream Stream { get; private set; } = stream;
 
+    /// <summary>Called whenever bytes arrive, also in the middle of a packet: a watchdog re-arms itself here.</summary>
+    public Action? DataReceived { get; set; }
+
     /// <summary>The sequence id the next packet written will carry.</summary>
     public byte Sequence { get; set; }
 
@@ -113,6 +116,7 @@ internal sealed class PacketChannel(Stream stream) : IAsyncDisposable
             }
 
             end += read;
+            DataReceived?.Invoke();
         }
     }
 

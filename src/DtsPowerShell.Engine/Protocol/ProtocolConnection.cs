@@ -127,6 +127,13 @@ internal sealed class ProtocolConnection : IAsyncDisposable
     /// <summary>The next packet; valid until the next read.</summary>
     public ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken) => channel.ReadPacketAsync(cancellationToken);
 
+    /// <summary>Called whenever bytes arrive from the server, also in the middle of a packet.</summary>
+    public Action? DataReceived
+    {
+        get => channel.DataReceived;
+        set => channel.DataReceived = value;
+    }
+
     public ValueTask DisposeAsync() => DisposeAsync(channel, client);
 
     private static async ValueTask DisposeAsync(PacketChannel? channel, TcpClient client)

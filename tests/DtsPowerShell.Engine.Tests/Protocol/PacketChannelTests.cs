@@ -39,4 +39,45 @@ public class PacketChannelTests
         var error = await Assert.ThrowsAsync<EndOfStreamException>(async () => await new PacketChannel(wire).ReadPacketAsync(CancellationToken.None));
         Assert.Contains("3 of 10 bytes", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Bytes_arriving_inside_a_packet_are_reported_so_a_slow_large_event_is_not_silence()
+    {
+        var wire = new MemoryStream();
+        await new PacketChannel(wire).WritePacketAsync(new byte[1000], CancellationToken.None);
+        wire.Position = 0;
+        var arrivals = 0;
+        var reader = new PacketChannel(new TrickleStream(wire, 10)) { DataReceived = () => arrivals++ };
+        Assert.Equal(1000, (await reader.ReadPacketAsync(CancellationToken.None)).Length);
+        Assert.True(arrivals >= 100, $"{arrivals} arrivals reported for 1004 bytes read 10 at a time");
+    }
+
+    /// <summary>Hands out at most a few bytes per read, as a slow link does.</summary>
+    private sealed class TrickleStream(Stream inner, int chunk) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, chunk));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -90,6 +90,17 @@ Describe 'New-DtsSyncJob' {
         $job.InitialSync | Should -Be 'None'
     }
 
+    It 'keeps the full path of a CA file given with a verifying SSL mode' {
+        Push-Location (Split-Path ([DtsPowerShell.TestServers.TestCertificates]::CaPath))
+        try {
+            $job = New-DtsSyncJob -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address -TargetCredential (Get-TargetCredential) `
+                -Object 'shop' -SourceSslMode VerifyFull -SourceSslCa (Split-Path -Leaf ([DtsPowerShell.TestServers.TestCertificates]::CaPath)) -StatePath $statePath
+        }
+        finally { Pop-Location }
+        (Get-DtsSyncJob -Id $job.Id -StatePath $statePath).SourceSslCa | Should -Be ([DtsPowerShell.TestServers.TestCertificates]::CaPath)
+        $job.TargetSslCa | Should -BeNullOrEmpty
+    }
+
     It 'creates nothing under -WhatIf' {
         $before = @(Get-DtsSyncJob -StatePath $statePath).Count
         New-DtsSyncJob -Name 'what-if' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop' -StatePath $statePath -WhatIf |
@@ -103,6 +114,9 @@ Describe 'New-DtsSyncJob' {
         @{ Case = 'a four-part object'; Parameters = @{ Object = 'a.b.c.d' }; Pattern = 'parts' }
         @{ Case = 'None with Data'; Parameters = @{ InitialSync = 'None', 'Data' }; Pattern = 'cannot be combined' }
         @{ Case = 'a blank name'; Parameters = @{ Name = '   ' }; Pattern = 'blank' }
+        @{ Case = 'a CA file with an SSL mode that does not verify'; Parameters = @{ SourceSslCa = [DtsPowerShell.TestServers.TestCertificates]::CaPath; SourceSslMode = 'Required' }; Pattern = 'does not verify' }
+        @{ Case = 'a CA file that is missing'; Parameters = @{ TargetSslCa = 'no-such-ca.pem'; TargetSslMode = 'VerifyCA' }; Pattern = 'cannot be read' }
+        @{ Case = 'a CA file that holds no certificate'; Parameters = @{ SourceSslCa = $PSCommandPath; SourceSslMode = 'VerifyFull' }; Pattern = 'no certificate' }
     ) {
         $arguments = @{
             Source = $source.Address; SourceCredential = (Get-SourceCredential); Target = $target.Address

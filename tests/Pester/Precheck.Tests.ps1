@@ -19,10 +19,12 @@ BeforeAll {
             [string[]] $InitialSync = @('Schema', 'Data'),
             [string] $SourceAddress = $Source.Address,
             [int] $TimeoutSec = 5,
-            [string] $SourceSslMode = 'None'
+            [string] $SourceSslMode = 'None',
+            [string] $SourceSslCa
         )
+        $tls = if ($SourceSslCa) { @{ SourceSslCa = $SourceSslCa } } else { @{} }
         $job = New-DtsSyncJob -Source $SourceAddress -SourceCredential $SourceCredential -Target $Target.Address -TargetCredential $TargetCredential `
-            -Object $Object -Mapping $Mapping -InitialSync $InitialSync -SourceSslMode $SourceSslMode -TargetSslMode None -StatePath $script:statePath
+            -Object $Object -Mapping $Mapping -InitialSync $InitialSync -SourceSslMode $SourceSslMode -TargetSslMode None -StatePath $script:statePath @tls
         $job | Test-DtsPrecheck -StatePath $script:statePath -TimeoutSec $TimeoutSec
     }
 
@@ -102,6 +104,13 @@ Describe 'Connection security' {
         $r = Get-Check (Invoke-Precheck -Source $tlsSource -SourceSslMode VerifyCA) 'SourceConnection'
         $r.Status | Should -Be 'Failed'
         $r.Message | Should -Match 'secure connection'
+        $r.Remedy | Should -Match 'SourceSslCa'
+    }
+
+    It 'passes VerifyFull with the authority that signed the certificate given as -SourceSslCa' {
+        $r = Get-Check (Invoke-Precheck -Source $tlsSource -SourceSslMode VerifyFull -SourceSslCa ([DtsPowerShell.TestServers.TestCertificates]::CaPath)) 'SourceConnection'
+        $r.Status | Should -Be 'Passed'
+        $r.Message | Should -Match '\(TLS, '
     }
 }
 

@@ -3,7 +3,7 @@ using DtsPowerShell.Engine.Jobs;
 namespace DtsPowerShell.Engine.Connections;
 
 /// <summary>Where and as whom a job connects. The password never appears in <see cref="ToString"/>.</summary>
-public sealed class ConnectionSettings(ServerEndpoint endpoint, string user, string password, DtsSslMode sslMode)
+public sealed class ConnectionSettings(ServerEndpoint endpoint, string user, string password, DtsSslMode sslMode, string? sslCa = null)
 {
     public ServerEndpoint Endpoint { get; } = endpoint;
 
@@ -12,6 +12,9 @@ public sealed class ConnectionSettings(ServerEndpoint endpoint, string user, str
     public string Password { get; } = password;
 
     public DtsSslMode SslMode { get; } = sslMode;
+
+    /// <summary>A PEM file of certificate authorities that VerifyCA/VerifyFull trust instead of the system's; null for the system's.</summary>
+    public string? SslCa { get; } = sslCa;
 
     public override string ToString() => $"{User}@{Endpoint}";
 }

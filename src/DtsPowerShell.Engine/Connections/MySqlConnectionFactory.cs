@@ -17,6 +17,7 @@ public static class MySqlConnectionFactory
             Password = settings.Password,
             Database = database ?? "",
             SslMode = ToMySqlSslMode(settings.SslMode),
+            SslCa = settings.SslCa ?? "",
             // A server's RSA key fetched over an unencrypted link can be an attacker's: only where no security was asked for.
             AllowPublicKeyRetrieval = settings.SslMode is DtsSslMode.None,
             ConnectionTimeout = seconds,

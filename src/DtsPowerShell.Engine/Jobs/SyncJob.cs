@@ -11,9 +11,11 @@ public sealed class SyncJob
         ServerEndpoint source,
         string sourceUser,
         DtsSslMode sourceSslMode,
+        string? sourceSslCa,
         ServerEndpoint target,
         string targetUser,
         DtsSslMode targetSslMode,
+        string? targetSslCa,
         ObjectSelection selection,
         IReadOnlyDictionary<string, string> mapping,
         InitialSync initialSync,
@@ -26,9 +28,11 @@ public sealed class SyncJob
         SourceEndpoint = source;
         SourceUser = sourceUser;
         SourceSslMode = sourceSslMode;
+        SourceSslCa = sourceSslCa;
         TargetEndpoint = target;
         TargetUser = targetUser;
         TargetSslMode = targetSslMode;
+        TargetSslCa = targetSslCa;
         Selection = selection;
         Mapping = mapping;
         NameMapping = NameMapping.Create(mapping, selection);
@@ -48,11 +52,17 @@ public sealed class SyncJob
 
     public DtsSslMode SourceSslMode { get; }
 
+    /// <summary>The CA file that verifies the source's certificate; null for the system's store.</summary>
+    public string? SourceSslCa { get; }
+
     public string Target => TargetEndpoint.ToString();
 
     public string TargetUser { get; }
 
     public DtsSslMode TargetSslMode { get; }
+
+    /// <summary>The CA file that verifies the target's certificate; null for the system's store.</summary>
+    public string? TargetSslCa { get; }
 
     public string[] Objects => Selection.Objects.Select(o => o.ToString()).ToArray();
 

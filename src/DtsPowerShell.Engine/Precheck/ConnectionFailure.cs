@@ -29,7 +29,7 @@ internal static class ConnectionFailure
                  "Check that the address and port are right, that a MySQL server listens there, and that no firewall drops the traffic; raise -TimeoutSec for a slow link."),
             _ when innermost is AuthenticationException || error.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase) || error.Message.Contains("TLS", StringComparison.OrdinalIgnoreCase) =>
                 ($"The secure connection to {where} failed: {innermost.Message}",
-                 $"Check the server's TLS setup and certificate, or choose another SSL mode (it is {settings.SslMode}) when creating the job."),
+                 $"Check the server's TLS setup and certificate (a certificate from a private authority needs that authority's PEM file: -SourceSslCa / -TargetSslCa when creating the job), or choose another SSL mode (it is {settings.SslMode})."),
             MySqlException { ErrorCode: MySqlErrorCode.UnableToConnectToHost } or System.Net.Sockets.SocketException =>
                 ($"Cannot reach {where}: {innermost.Message}",
                  "Check the host name and port, that the server is running and listens on that address (bind_address), and that no firewall blocks the port."),

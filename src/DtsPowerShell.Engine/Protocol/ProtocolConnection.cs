@@ -251,11 +251,20 @@ internal sealed class ProtocolConnection : IAsyncDisposable
             DtsSslMode.VerifyCA => (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None,
             _ => true,
         });
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        var options = new SslClientAuthenticationOptions
         {
             TargetHost = settings.Endpoint.Host,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        if (settings.SslCa is { } caFile)
+        {
+            // The chain must end at one of these authorities; the system's store plays no part.
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.AddRange(TrustedAuthority.Load(caFile));
+            options.CertificateChainPolicy = policy;
+        }
+
+        await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
         channel.Upgrade(ssl);
         IsTls = true;
     }

@@ -38,5 +38,9 @@ internal static class StateMigrations
             PRIMARY KEY (job_id, seq)
         );
         """,
+        """
+        ALTER TABLE jobs ADD COLUMN source_ssl_ca TEXT;
+        ALTER TABLE jobs ADD COLUMN target_ssl_ca TEXT;
+        """,
     ];
 }

@@ -14,7 +14,7 @@ public sealed class SyncJobRepository
     private const string IdAlphabet = "abcdefghijkmnpqrstuvwxyz23456789";
     private const string Columns =
         "id, name, source_host, source_port, source_user, source_ssl_mode, target_host, target_port, target_user, " +
-        "target_ssl_mode, objects, mapping, initial_sync, state, created_at, last_precheck_at";
+        "target_ssl_mode, objects, mapping, initial_sync, state, created_at, last_precheck_at, source_ssl_ca, target_ssl_ca";
 
     private readonly StateStore store;
 
@@ -33,9 +33,9 @@ public sealed class SyncJobRepository
             var id = NewId();
             using var insert = connection.CreateCommand();
             insert.CommandText =
-                "INSERT INTO jobs (id, name, source_host, source_port, source_user, source_secret, source_ssl_mode, " +
-                "target_host, target_port, target_user, target_secret, target_ssl_mode, objects, mapping, initial_sync, state, created_at) " +
-                "VALUES ($id, $name, $sh, $sp, $su, $ss, $sm, $th, $tp, $tu, $ts, $tm, $objects, $mapping, $initial, $state, $created)";
+                "INSERT INTO jobs (id, name, source_host, source_port, source_user, source_secret, source_ssl_mode, source_ssl_ca, " +
+                "target_host, target_port, target_user, target_secret, target_ssl_mode, target_ssl_ca, objects, mapping, initial_sync, state, created_at) " +
+                "VALUES ($id, $name, $sh, $sp, $su, $ss, $sm, $sc, $th, $tp, $tu, $ts, $tm, $tc, $objects, $mapping, $initial, $state, $created)";
             insert.Parameters.AddWithValue("$id", id);
             insert.Parameters.AddWithValue("$name", name);
             AddEndpoint(insert, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
@@ -86,8 +86,8 @@ public sealed class SyncJobRepository
 
         var sourcePassword = store.Secrets.Unprotect((byte[])reader[0], SecretContext(job.Id, "source"));
         var targetPassword = store.Secrets.Unprotect((byte[])reader[1], SecretContext(job.Id, "target"));
-        return (new ConnectionSettings(job.SourceEndpoint, job.SourceUser, sourcePassword, job.SourceSslMode),
-                new ConnectionSettings(job.TargetEndpoint, job.TargetUser, targetPassword, job.TargetSslMode));
+        return (new ConnectionSettings(job.SourceEndpoint, job.SourceUser, sourcePassword, job.SourceSslMode, job.SourceSslCa),
+                new ConnectionSettings(job.TargetEndpoint, job.TargetUser, targetPassword, job.TargetSslMode, job.TargetSslCa));
     }
 
     private static string SecretContext(string id, string side) => $"job {id} {side} password";
@@ -99,6 +99,7 @@ public sealed class SyncJobRepository
         command.Parameters.AddWithValue($"${prefix}u", settings.User);
         command.Parameters.AddWithValue($"${prefix}s", secret);
         command.Parameters.AddWithValue($"${prefix}m", settings.SslMode.ToString());
+        command.Parameters.AddWithValue($"${prefix}c", (object?)settings.SslCa ?? DBNull.Value);
     }
 
     private IReadOnlyList<SyncJob> Query(string clause, string? id)
@@ -122,9 +123,11 @@ public sealed class SyncJobRepository
                 source: new ServerEndpoint(reader.GetString(2), reader.GetInt32(3)),
                 sourceUser: reader.GetString(4),
                 sourceSslMode: Enum.Parse<DtsSslMode>(reader.GetString(5)),
+                sourceSslCa: reader.IsDBNull(16) ? null : reader.GetString(16),
                 target: new ServerEndpoint(reader.GetString(6), reader.GetInt32(7)),
                 targetUser: reader.GetString(8),
                 targetSslMode: Enum.Parse<DtsSslMode>(reader.GetString(9)),
+                targetSslCa: reader.IsDBNull(17) ? null : reader.GetString(17),
                 selection: selection,
                 mapping: JsonSerializer.Deserialize<SortedDictionary<string, string>>(reader.GetString(11))!,
                 initialSync: (InitialSync)reader.GetInt32(12),

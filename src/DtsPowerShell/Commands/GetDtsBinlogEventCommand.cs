@@ -28,6 +28,10 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     [Parameter(ParameterSetName = ServerSet, HelpMessage = "Connection security: None, Preferred, Required, VerifyCA, VerifyFull.")]
     public DtsSslMode SslMode { get; set; } = DtsSslMode.Preferred;
 
+    [Parameter(ParameterSetName = ServerSet, HelpMessage = "A PEM file of the authority that signed the server's certificate (with -SslMode VerifyCA or VerifyFull).")]
+    [ValidateNotNullOrEmpty]
+    public string? SslCa { get; set; }
+
     [Parameter(Mandatory = true, ParameterSetName = JobSet, ValueFromPipeline = true, HelpMessage = "A sync job whose source to read.")]
     public SyncJob? Job { get; set; }
 
@@ -81,7 +85,8 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             return Store.Jobs.GetConnections(job).Source;
         }
 
-        return new ConnectionSettings(ServerEndpoint.Parse(Server, "Server"), Credential.UserName, Credential.GetNetworkCredential().Password, SslMode);
+        var caFile = SslCa is null ? null : TrustedAuthority.Validate(SessionState.Path.GetUnresolvedProviderPathFromPSPath(SslCa), SslMode, "SslCa");
+        return new ConnectionSettings(ServerEndpoint.Parse(Server, "Server"), Credential.UserName, Credential.GetNetworkCredential().Password, SslMode, caFile);
     }
 
     private void ReadFile(string path)
@@ -161,7 +166,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         Engine.Protocol.MySqlServerException { ErrorCode: 1045 } => "Check the user name and password.",
         Engine.Protocol.MySqlServerException { ErrorCode: 1227 } => "Grant the account REPLICATION SLAVE and REPLICATION CLIENT.",
         InvalidDataException => "The data is not a readable binlog at this point; check that the file is a binlog (not encrypted or compressed) and not damaged.",
-        System.Security.Authentication.AuthenticationException => "Check the server's TLS setup or choose another -SslMode.",
+        System.Security.Authentication.AuthenticationException => "Check the server's TLS setup; for a certificate from a private authority give its PEM file with -SslCa; or choose another -SslMode.",
         _ => "Check the address, that the server runs with log_bin on, and the network.",
     };
 }

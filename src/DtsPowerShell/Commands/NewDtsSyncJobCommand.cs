@@ -52,6 +52,14 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
     [Parameter(HelpMessage = "Connection security to the target: None, Preferred, Required, VerifyCA, VerifyFull.")]
     public DtsSslMode TargetSslMode { get; set; } = DtsSslMode.Preferred;
 
+    [Parameter(HelpMessage = "A PEM file of the authority that signed the source's certificate (with -SourceSslMode VerifyCA or VerifyFull).")]
+    [ValidateNotNullOrEmpty]
+    public string? SourceSslCa { get; set; }
+
+    [Parameter(HelpMessage = "A PEM file of the authority that signed the target's certificate (with -TargetSslMode VerifyCA or VerifyFull).")]
+    [ValidateNotNullOrEmpty]
+    public string? TargetSslCa { get; set; }
+
     protected override void ProcessRecord()
     {
         SyncJobDefinition definition;
@@ -65,8 +73,8 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
             var selection = ObjectSelection.Parse(Object);
             definition = new SyncJobDefinition(
                 Name,
-                Connection(Source, "Source", SourceCredential, SourceSslMode),
-                Connection(Target, "Target", TargetCredential, TargetSslMode),
+                Connection(Source, "Source", SourceCredential, SourceSslMode, SourceSslCa),
+                Connection(Target, "Target", TargetCredential, TargetSslMode, TargetSslCa),
                 selection,
                 NameMapping.Create(MappingEntries(), selection),
                 ParseInitialSync(InitialSync));
@@ -83,14 +91,15 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
         }
     }
 
-    private static ConnectionSettings Connection(string address, string what, PSCredential credential, DtsSslMode sslMode)
+    private ConnectionSettings Connection(string address, string what, PSCredential credential, DtsSslMode sslMode, string? sslCa)
     {
         if (string.IsNullOrEmpty(credential.UserName))
         {
             throw new DtsInputException($"-{what}Credential has no user name.", $"Give a credential with a user name: -{what}Credential (Get-Credential).");
         }
 
-        return new ConnectionSettings(ServerEndpoint.Parse(address, what), credential.UserName, credential.GetNetworkCredential().Password, sslMode);
+        var caFile = sslCa is null ? null : TrustedAuthority.Validate(SessionState.Path.GetUnresolvedProviderPathFromPSPath(sslCa), sslMode, $"{what}SslCa");
+        return new ConnectionSettings(ServerEndpoint.Parse(address, what), credential.UserName, credential.GetNetworkCredential().Password, sslMode, caFile);
     }
 
     private IEnumerable<KeyValuePair<string, string>> MappingEntries()

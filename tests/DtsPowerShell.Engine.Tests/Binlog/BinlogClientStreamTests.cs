@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.TestServers;
@@ -177,7 +179,7 @@ public sealed class BinlogClientPartialImageTests
 public sealed class BinlogClientTlsTests
 {
     [Fact]
-    public async Task Streams_over_tls_and_refuses_an_untrusted_certificate_under_VerifyCA()
+    public async Task Streams_over_tls_and_verifies_the_certificate_against_the_given_authority_only()
     {
         using var server = MariaDbServer.Start(new MariaDbServerOptions { Tls = true });
         server.CreateUser("repl", "Repl-pw-9", "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {user}");
@@ -204,5 +206,40 @@ public sealed class BinlogClientTlsTests
             {
             }
         });
+
+        var withAuthority = new BinlogClient(new Connections.ConnectionSettings(endpoint, "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.VerifyFull, TestCertificates.CaPath));
+        await foreach (var e in withAuthority.StreamAsync(BinlogStart.Oldest, timeout.Token))
+        {
+            if (e is RowsEvent verified)
+            {
+                Assert.Equal("t", verified.Table.Table);
+                break;
+            }
+        }
+
+        // Another authority's file is no substitute: the chain must end at the one given.
+        var otherAuthority = Path.Combine(Path.GetTempPath(), $"dts-other-ca-{Guid.NewGuid():N}.pem");
+        using (var key = RSA.Create(2048))
+        {
+            var request = new CertificateRequest("CN=another CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            using var other = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(otherAuthority, other.ExportCertificatePem());
+        }
+
+        try
+        {
+            var wrongAuthority = new BinlogClient(new Connections.ConnectionSettings(endpoint, "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.VerifyCA, otherAuthority));
+            await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(async () =>
+            {
+                await foreach (var _ in wrongAuthority.StreamAsync(BinlogStart.Oldest, timeout.Token))
+                {
+                }
+            });
+        }
+        finally
+        {
+            File.Delete(otherAuthority);
+        }
     }
 }

@@ -17,7 +17,6 @@ public static class MySqlConnectionFactory
             Password = settings.Password,
             Database = database ?? "",
             SslMode = ToMySqlSslMode(settings.SslMode),
-            SslCa = settings.SslCa ?? "",
             // A server's RSA key fetched over an unencrypted link can be an attacker's: only where no security was asked for.
             AllowPublicKeyRetrieval = settings.SslMode is DtsSslMode.None,
             ConnectionTimeout = seconds,
@@ -27,7 +26,15 @@ public static class MySqlConnectionFactory
             ConnectionReset = false,
             ApplicationName = "DtsPowerShell",
         };
-        return new MySqlConnection(builder.ConnectionString);
+        var connection = new MySqlConnection(builder.ConnectionString);
+        if (settings.SslMode is DtsSslMode.VerifyCA or DtsSslMode.VerifyFull)
+        {
+            // TLS required, and the certificate judged as our replication client judges it (a CA file replaces the
+            // system's trust, which MySqlConnector's own SslCa only adds to). MySqlConnector calls the callback in Required mode.
+            connection.RemoteCertificateValidationCallback = ServerCertificateValidator.For(settings);
+        }
+
+        return connection;
     }
 
     private static MySqlSslMode ToMySqlSslMode(DtsSslMode mode) => mode switch
@@ -35,8 +42,7 @@ public static class MySqlConnectionFactory
         DtsSslMode.None => MySqlSslMode.None,
         DtsSslMode.Preferred => MySqlSslMode.Preferred,
         DtsSslMode.Required => MySqlSslMode.Required,
-        DtsSslMode.VerifyCA => MySqlSslMode.VerifyCA,
-        DtsSslMode.VerifyFull => MySqlSslMode.VerifyFull,
+        DtsSslMode.VerifyCA or DtsSslMode.VerifyFull => MySqlSslMode.Required,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 }

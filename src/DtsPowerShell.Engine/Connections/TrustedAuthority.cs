@@ -10,6 +10,8 @@ namespace DtsPowerShell.Engine.Connections;
 /// </summary>
 public static class TrustedAuthority
 {
+    private const string Remedy = "Give the certificate authority's certificate as a PEM file (-----BEGIN CERTIFICATE-----), the file the server's ssl_ca names.";
+
     /// <summary>Checks a CA file given for a connection; returns its full path.</summary>
     /// <param name="path">The file, already resolved to a full path.</param>
     /// <param name="mode">The connection's SSL mode, which must verify certificates.</param>
@@ -22,12 +24,20 @@ public static class TrustedAuthority
                 $"Use SSL mode VerifyCA (trust the authority) or VerifyFull (also check the host name) with -{parameter}, or leave -{parameter} out.");
         }
 
-        Load(path, parameter);
+        try
+        {
+            Load(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DtsInputException($"-{parameter} {e.Message}", Remedy);
+        }
+
         return Path.GetFullPath(path);
     }
 
-    /// <summary>The certificates of a CA file.</summary>
-    public static X509Certificate2Collection Load(string path, string parameter = "SslCa")
+    /// <summary>The certificates of a CA file; <see cref="InvalidDataException"/> when it cannot be read or holds none.</summary>
+    public static X509Certificate2Collection Load(string path)
     {
         var certificates = new X509Certificate2Collection();
         try
@@ -36,11 +46,9 @@ public static class TrustedAuthority
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new DtsInputException($"-{parameter} '{path}' cannot be read as PEM certificates: {e.Message}",
-                $"Give the certificate authority's certificate as a PEM file (-----BEGIN CERTIFICATE-----), the file the server's ssl_ca names.");
+            throw new InvalidDataException($"'{path}' cannot be read as PEM certificates: {e.Message}", e);
         }
 
-        return certificates.Count > 0 ? certificates : throw new DtsInputException($"-{parameter} '{path}' holds no certificate.",
-            "Give the certificate authority's certificate as a PEM file (-----BEGIN CERTIFICATE-----), the file the server's ssl_ca names.");
+        return certificates.Count > 0 ? certificates : throw new InvalidDataException($"'{path}' holds no certificate.");
     }
 }

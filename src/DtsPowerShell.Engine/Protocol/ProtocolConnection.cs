@@ -244,26 +244,12 @@ internal sealed class ProtocolConnection : IAsyncDisposable
 
     private async Task UpgradeToTlsAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
-        var mode = settings.SslMode;
-        var ssl = new SslStream(channel.Stream, leaveInnerStreamOpen: false, (_, _, _, errors) => mode switch
-        {
-            DtsSslMode.VerifyFull => errors == SslPolicyErrors.None,
-            DtsSslMode.VerifyCA => (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None,
-            _ => true,
-        });
+        var ssl = new SslStream(channel.Stream, leaveInnerStreamOpen: false, ServerCertificateValidator.For(settings));
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = settings.Endpoint.Host,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };
-        if (settings.SslCa is { } caFile)
-        {
-            // The chain must end at one of these authorities; the system's store plays no part.
-            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            policy.CustomTrustStore.AddRange(TrustedAuthority.Load(caFile));
-            options.CertificateChainPolicy = policy;
-        }
-
         await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
         channel.Upgrade(ssl);
         IsTls = true;

@@ -21,10 +21,11 @@ internal static class BinlogDecodeCommand
     public static int Run(string file, Stream? print, TextWriter log)
     {
         var watch = Stopwatch.StartNew();
-        using var output = print is null ? null : new Utf8Output(print);
         long events = 0, rows = 0;
         try
         {
+            // Disposed inside the try: flushing to a closed pipe is an error like any other.
+            using var output = print is null ? null : new Utf8Output(print);
             using var reader = new BinlogFileReader(file);
             foreach (var binlogEvent in reader.ReadEvents())
             {
@@ -48,7 +49,6 @@ internal static class BinlogDecodeCommand
             return 1;
         }
 
-        output?.Flush();
         var megabytes = new FileInfo(file).Length / 1048576.0;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{events} events, {rows} rows, {megabytes:0.0} MiB in {watch.Elapsed.TotalSeconds:0.00} s ({events / watch.Elapsed.TotalSeconds:0} events/s, {megabytes / watch.Elapsed.TotalSeconds:0.0} MB/s)"));

@@ -39,12 +39,18 @@ internal sealed class Utf8Output(Stream stream) : IDisposable
 
     public void Write(string text)
     {
+        // The worst case (3 bytes a character) is cheap to check; the exact size only when that does not fit.
         if (Encoding.UTF8.GetMaxByteCount(text.Length) > buffer.Length - used)
         {
-            Flush();
-            if (Encoding.UTF8.GetMaxByteCount(text.Length) > buffer.Length)
+            var size = Encoding.UTF8.GetByteCount(text);
+            if (size > buffer.Length - used)
             {
-                Write(Encoding.UTF8.GetBytes(text));
+                Flush();
+            }
+
+            if (size > buffer.Length)
+            {
+                stream.Write(Encoding.UTF8.GetBytes(text));
                 return;
             }
         }
@@ -59,7 +65,10 @@ internal sealed class Utf8Output(Stream stream) : IDisposable
         if (!value.TryFormat(buffer.AsSpan(used), out var written, format, System.Globalization.CultureInfo.InvariantCulture))
         {
             Flush();
-            value.TryFormat(buffer, out written, format, System.Globalization.CultureInfo.InvariantCulture);
+            if (!value.TryFormat(buffer, out written, format, System.Globalization.CultureInfo.InvariantCulture))
+            {
+                throw new InvalidOperationException($"A {value.GetType().Name} value does not fit in {buffer.Length} bytes of text.");
+            }
         }
 
         used += written;

@@ -200,16 +200,18 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
     /// <summary>One dump connection: reads packets, turns them into events, watches for silence.</summary>
     private sealed class StreamSession(ProtocolConnection connection, BinlogEventDecoder decoder, TimeSpan silenceLimit, BinlogPosition start) : IAsyncDisposable
     {
-        // One token source for the session, re-armed whenever bytes arrive (a large event over a slow link is
-        // not silence): the watchdog costs no allocation per event.
+        // One token source for the session, armed only while waiting for the server and re-armed whenever bytes
+        // arrive (a large event over a slow link is not silence; a slow consumer is not either). No allocation per event.
         private CancellationTokenSource? silence;
 
         public async ValueTask<BinlogEvent?> NextAsync(CancellationToken cancellationToken)
         {
-            if (silence is null)
+            if (silence is null || silence.IsCancellationRequested)
             {
+                // A timer that fired just as the last packet completed leaves a spent source: start afresh.
+                silence?.Dispose();
                 silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                connection.DataReceived = () => silence.CancelAfter(silenceLimit);
+                connection.DataReceived = RearmSilence;
             }
 
             silence.CancelAfter(silenceLimit);
@@ -223,6 +225,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
                 throw new TimeoutException($"The source sent nothing, not even a heartbeat, for {silenceLimit.TotalSeconds:0} s.");
             }
 
+            silence.CancelAfter(Timeout.InfiniteTimeSpan);
             switch (ProtocolConnection.FirstByte(packet))
             {
                 case 0x00:
@@ -242,6 +245,8 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
                     throw new InvalidDataException($"Unexpected packet 0x{packet.Span[0]:X2} in the binlog stream.");
             }
         }
+
+        private void RearmSilence() => silence?.CancelAfter(silenceLimit);
 
         public ValueTask DisposeAsync()
         {

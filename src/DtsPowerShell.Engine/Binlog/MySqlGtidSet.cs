@@ -11,6 +11,9 @@ namespace DtsPowerShell.Engine.Binlog;
 /// </summary>
 public sealed partial class MySqlGtidSet
 {
+    /// <summary>The largest transaction number MySQL gives (GNO_END - 1 = 2^63 - 2); interval ends + 1 never overflow.</summary>
+    public const ulong MaxNumber = long.MaxValue - 1;
+
     // Untagged intervals of a uuid sort before its tagged ones, as MySQL prints them.
     private readonly SortedDictionary<(Guid Sid, string Tag), List<(ulong Start, ulong End)>> intervals = new(new SidTagComparer());
 
@@ -38,13 +41,13 @@ public sealed partial class MySqlGtidSet
                 }
 
                 var bounds = piece.Split('-');
-                if (bounds.Length > 2 || !ulong.TryParse(bounds[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start) || start == 0)
+                if (bounds.Length > 2 || !ulong.TryParse(bounds[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start) || start is 0 or > MaxNumber)
                 {
                     throw Invalid(text, part);
                 }
 
                 var end = start;
-                if (bounds.Length == 2 && (!ulong.TryParse(bounds[1], NumberStyles.None, CultureInfo.InvariantCulture, out end) || end < start))
+                if (bounds.Length == 2 && (!ulong.TryParse(bounds[1], NumberStyles.None, CultureInfo.InvariantCulture, out end) || end < start || end > MaxNumber))
                 {
                     throw Invalid(text, part);
                 }
@@ -70,7 +73,13 @@ public sealed partial class MySqlGtidSet
     {
         var reader = new SpanReader(data);
         var header = reader.ReadUInt64();
-        var tagged = header >> 56 == 1;
+        var format = header >> 56;
+        if (format > 1)
+        {
+            throw new InvalidDataException($"A binary GTID set has format {format}; 0 (untagged) and 1 (tagged) are known.");
+        }
+
+        var tagged = format == 1;
         var sids = tagged ? (header >> 8) & 0xFFFFFFFFFFFF : header & 0xFFFFFFFFFFFFFF;
         var set = new MySqlGtidSet();
         for (ulong i = 0; i < sids; i++)
@@ -79,7 +88,7 @@ public sealed partial class MySqlGtidSet
             var tag = "";
             if (tagged && GtidSets.ReadVariableLength(ref reader) is var tagLength and > 0)
             {
-                tag = Encoding.ASCII.GetString(reader.ReadBytes(tagLength <= (ulong)reader.Remaining ? (int)tagLength : throw new InvalidDataException($"A GTID tag of {tagLength} bytes does not fit."))).ToLowerInvariant();
+                tag = ReadTag(ref reader, tagLength);
             }
 
             var count = reader.ReadUInt64();
@@ -87,7 +96,7 @@ public sealed partial class MySqlGtidSet
             {
                 var start = reader.ReadUInt64();
                 var end = reader.ReadUInt64();
-                if (start == 0 || end <= start)
+                if (start == 0 || end <= start || end > MaxNumber + 1)
                 {
                     throw new InvalidDataException($"A binary GTID set holds the interval [{start}, {end}).");
                 }
@@ -104,7 +113,7 @@ public sealed partial class MySqlGtidSet
     {
         var pieces = gtid.Split(':');
         if (pieces.Length is 2 or 3 && Guid.TryParse(pieces[0], out var sid) && ulong.TryParse(pieces[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var number) &&
-            (pieces.Length == 2 || Tag().IsMatch(pieces[1])))
+            number is > 0 and <= MaxNumber && (pieces.Length == 2 || Tag().IsMatch(pieces[1])))
         {
             Add(sid, pieces.Length == 3 ? pieces[1].ToLowerInvariant() : "", number, number);
         }
@@ -180,6 +189,7 @@ public sealed partial class MySqlGtidSet
         return text.ToString();
     }
 
+    /// <summary>Adds [start, end]; the ranges stay sorted, disjoint and not touching. Appending past the last range, the common case, is O(log n).</summary>
     private void Add(Guid sid, string tag, ulong start, ulong end)
     {
         if (!intervals.TryGetValue((sid, tag), out var ranges))
@@ -187,24 +197,52 @@ public sealed partial class MySqlGtidSet
             intervals[(sid, tag)] = ranges = [];
         }
 
-        ranges.Add((start, end));
-        ranges.Sort();
-        // Merge ranges that overlap or touch.
-        for (var i = ranges.Count - 1; i > 0; i--)
+        // The first range that ends at or after start - 1 is the first that may touch the new one.
+        int low = 0, high = ranges.Count;
+        while (low < high)
         {
-            if (ranges[i].Start <= ranges[i - 1].End + 1)
+            var middle = (low + high) / 2;
+            if (ranges[middle].End + 1 < start)
             {
-                ranges[i - 1] = (ranges[i - 1].Start, Math.Max(ranges[i - 1].End, ranges[i].End));
-                ranges.RemoveAt(i);
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
             }
         }
+
+        if (low == ranges.Count || ranges[low].Start > end + 1)
+        {
+            ranges.Insert(low, (start, end));
+            return;
+        }
+
+        var merged = (Start: Math.Min(start, ranges[low].Start), End: Math.Max(end, ranges[low].End));
+        var next = low + 1;
+        while (next < ranges.Count && ranges[next].Start <= merged.End + 1)
+        {
+            merged.End = Math.Max(merged.End, ranges[next].End);
+            next++;
+        }
+
+        ranges[low] = merged;
+        ranges.RemoveRange(low + 1, next - low - 1);
     }
 
     private static DtsInputException Invalid(string text, string part) =>
         new($"'{part}' in the GTID set '{text}' is not uuid[:tag]:interval[:interval...].", "Write a MySQL GTID set as SELECT @@gtid_executed shows it, e.g. 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:7 or 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:batch:1-3.");
 
+    /// <summary>A tag read from binary data (a tagged GTID set or event): checked, lower-cased.</summary>
+    internal static string ReadTag(ref SpanReader reader, ulong length)
+    {
+        var bytes = reader.ReadBytes(length <= (ulong)reader.Remaining ? (int)length : throw new InvalidDataException($"A GTID tag of {length} bytes does not fit."));
+        var tag = Encoding.ASCII.GetString(bytes);
+        return Tag().IsMatch(tag) ? tag.ToLowerInvariant() : throw new InvalidDataException($"'{tag}' is not a GTID tag (a letter or _, then up to 31 letters, digits or _).");
+    }
+
     /// <summary>A GTID tag (MySQL 8.3+): a letter or underscore, then up to 31 letters, digits or underscores.</summary>
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,31}$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,31}\z")]
     private static partial System.Text.RegularExpressions.Regex Tag();
 
     private sealed class SidTagComparer : IComparer<(Guid Sid, string Tag)>

@@ -46,6 +46,7 @@ internal static class RowsParser
         var columns = table.Columns as ColumnInfo[] ?? [.. table.Columns];
         var beforeCount = CountSet(before, width);
         var afterCount = CountSet(after, width);
+        var jsonColumns = format.PartialJson ? columns.Count(c => c.Type == ColumnType.Json) : 0;
         var rows = new List<RowChange>();
         while (!reader.AtEnd)
         {
@@ -55,7 +56,7 @@ internal static class RowsParser
             {
                 RowsEventKind.Insert => new RowChange(null, first),
                 RowsEventKind.Delete => new RowChange(first, null),
-                _ => new RowChange(first, ReadImage(ref reader, table, columns, width, after, afterCount, format.PartialJson ? ReadPartialJsonBits(ref reader, columns) : default)),
+                _ => new RowChange(first, ReadImage(ref reader, table, columns, width, after, afterCount, format.PartialJson ? ReadPartialJsonBits(ref reader, jsonColumns) : default)),
             });
             if (reader.Offset == rowStart)
             {
@@ -70,21 +71,10 @@ internal static class RowsParser
     /// The after image of a PARTIAL_UPDATE_ROWS event starts with value options and, when they say so, one bit per
     /// JSON column of the table (present in the image or not): set where the value is a list of changes.
     /// </summary>
-    private static ReadOnlySpan<byte> ReadPartialJsonBits(scoped ref SpanReader reader, ColumnInfo[] columns)
+    private static ReadOnlySpan<byte> ReadPartialJsonBits(scoped ref SpanReader reader, int jsonColumns)
     {
         var options = reader.ReadLengthEncoded();
-        if ((options & PartialJsonUpdates) == 0)
-        {
-            return default;
-        }
-
-        var jsonColumns = 0;
-        foreach (var column in columns)
-        {
-            jsonColumns += column.Type == ColumnType.Json ? 1 : 0;
-        }
-
-        return reader.ReadBytes((jsonColumns + 7) / 8);
+        return (options & PartialJsonUpdates) == 0 ? default : reader.ReadBytes((jsonColumns + 7) / 8);
     }
 
     private static object?[] ReadImage(ref SpanReader reader, TableMapEvent table, ColumnInfo[] columns, int width, ReadOnlySpan<byte> present, int presentCount, ReadOnlySpan<byte> partialJson)

@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.Engine.Protocol;
 
 namespace DtsPowerShell.Engine.Binlog;
 
 /// <summary>
-/// MySQL 8.3+ GTID_TAGGED_LOG_EVENT, written in MySQL's serialization format: a format version byte, the message
+/// MySQL 8.3+ GTID_TAGGED_LOG_EVENT, written in MySQL's serialization format: a format version byte (not checked:
+/// the fields say what they are), the message
 /// size (counted from that byte), the last field id a reader must know, then fields as id and value, values as
 /// variable-length integers (signed ones zig-zag), the uuid as 16 such integers, the tag as length and bytes.
 /// </summary>
@@ -49,8 +49,7 @@ internal static class TaggedGtidParser
                     gno = GtidSets.ReadVariableLengthSigned(ref reader);
                     break;
                 case TagField:
-                    var length = GtidSets.ReadVariableLength(ref reader);
-                    tag = Encoding.ASCII.GetString(reader.ReadBytes(length <= (ulong)reader.Remaining ? (int)length : throw new InvalidDataException($"A GTID tag of {length} bytes does not fit.")));
+                    tag = MySqlGtidSet.ReadTag(ref reader, GtidSets.ReadVariableLength(ref reader));
                     break;
                 case LastCommittedField or SequenceNumberField:
                     GtidSets.ReadVariableLengthSigned(ref reader);
@@ -67,12 +66,12 @@ internal static class TaggedGtidParser
             }
         }
 
-        if (sid is null || gno is not > 0)
+        if (sid is null || gno is not (> 0 and <= (long)MySqlGtidSet.MaxNumber))
         {
             throw new InvalidDataException("A tagged GTID event lacks its uuid or transaction number.");
         }
 
-        var gtid = tag.Length == 0 ? string.Create(CultureInfo.InvariantCulture, $"{sid:D}:{gno}") : string.Create(CultureInfo.InvariantCulture, $"{sid:D}:{tag.ToLowerInvariant()}:{gno}");
+        var gtid = tag.Length == 0 ? string.Create(CultureInfo.InvariantCulture, $"{sid:D}:{gno}") : string.Create(CultureInfo.InvariantCulture, $"{sid:D}:{tag}:{gno}");
         return new GtidEvent(header, gtid, Standalone: false, CommitId: null);
     }
 }

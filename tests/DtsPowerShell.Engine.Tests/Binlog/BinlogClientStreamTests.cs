@@ -129,6 +129,21 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
         var error = await Assert.ThrowsAsync<Engine.Protocol.MySqlServerException>(() => source.StreamUntilAsync(client, BinlogStart.Current, _ => false));
         Assert.Equal(1045, error.ErrorCode);
     }
+
+    [Fact]
+    public async Task A_large_event_over_a_slow_link_is_not_taken_for_silence()
+    {
+        // 3 MiB of row arriving 16 KiB per 10 ms takes about 2 s; the silence limit is 3 x 0.1 s + 1 s.
+        source.Server.Sql("CREATE DATABASE IF NOT EXISTS slow; CREATE TABLE IF NOT EXISTS slow.t (id INT PRIMARY KEY, payload LONGBLOB) ENGINE=InnoDB;");
+        var start = BinlogStart.At(source.CurrentPosition());
+        source.Server.Sql("INSERT INTO slow.t VALUES (1, REPEAT('x', 3 * 1024 * 1024));");
+        using var proxy = new ThrottlingProxy(source.Server.Host, source.Server.Port, 16 * 1024, TimeSpan.FromMilliseconds(10));
+        var settings = new Connections.ConnectionSettings(new Engine.Jobs.ServerEndpoint("127.0.0.1", proxy.Port), "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.None);
+        var client = new BinlogClient(settings, new BinlogClientOptions { HeartbeatPeriod = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(1), ReconnectAttempts = 0 });
+        var events = await source.StreamUntilAsync(client, start, e => e.OfType<RowsEvent>().Any(r => r.Table.Database == "slow"));
+        var row = events.OfType<RowsEvent>().Single(r => r.Table.Database == "slow").Rows.Single().After!;
+        Assert.Equal(3 * 1024 * 1024, Assert.IsType<byte[]>(row[1]).Length);
+    }
 }
 
 /// <summary>Partial row images: columns left out of MINIMAL and NOBLOB images are marked absent, not null.</summary>

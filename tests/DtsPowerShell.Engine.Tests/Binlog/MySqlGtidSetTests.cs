@@ -36,6 +36,46 @@ public class MySqlGtidSetTests
         Assert.Equal(text, GtidSets.MySqlFromBinary(binary));
     }
 
+    [Fact]
+    public void A_set_of_a_hundred_thousand_gaps_decodes_and_grows_whole()
+    {
+        // Every other transaction: 100,000 separate intervals, as a gappy PREVIOUS_GTIDS can hold.
+        var text = string.Join(':', Enumerable.Range(0, 100_000).Select(i => (2 * i) + 1));
+        var set = MySqlGtidSet.Parse($"{Uuid}:{text}");
+        var decoded = GtidSets.MySqlFromBinary(set.Encode());
+        Assert.Equal($"{Uuid}:{text}", decoded);
+        for (var i = 0; i < 100_000; i++)
+        {
+            set.Add($"{Uuid}:{(2 * i) + 2}");
+        }
+
+        Assert.Equal($"{Uuid}:1-200000", set.ToString());
+    }
+
+    [Fact]
+    public void Transaction_numbers_stop_at_mysqls_limit_so_interval_ends_never_wrap()
+    {
+        var set = MySqlGtidSet.Parse($"{Uuid}:9223372036854775805-9223372036854775806");
+        Assert.Equal($"{Uuid}:9223372036854775805-9223372036854775806", GtidSets.MySqlFromBinary(set.Encode()));
+        Assert.Throws<DtsInputException>(() => MySqlGtidSet.Parse($"{Uuid}:9223372036854775807"));
+        Assert.Throws<InvalidDataException>(() => set.Add($"{Uuid}:18446744073709551615"));
+        Assert.Throws<InvalidDataException>(() => set.Add($"{Uuid}:0"));
+    }
+
+    [Theory]
+    [InlineData(2, "mytag")] // an unknown format in the count's top byte
+    [InlineData(1, "my:tag")] // a tag that would print as something else
+    [InlineData(1, "9tag")]
+    public void Malformed_tagged_binary_sets_are_refused(byte format, string tag)
+    {
+        var bytes = new List<byte> { format, 1, 0, 0, 0, 0, 0, format }; // tagged: format in the top and bottom byte, the count between
+        bytes.AddRange(Guid.Parse(Uuid).ToByteArray(bigEndian: true));
+        bytes.Add((byte)(tag.Length << 1));
+        bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(tag));
+        bytes.AddRange([1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
+        Assert.Throws<InvalidDataException>(() => GtidSets.MySqlFromBinary([.. bytes]));
+    }
+
     [Theory]
     [InlineData("not-a-uuid:1")]
     [InlineData(Uuid + ":1-5:tag")]

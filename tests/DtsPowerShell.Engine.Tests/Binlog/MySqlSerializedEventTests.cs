@@ -55,6 +55,38 @@ public class MySqlSerializedEventTests
     }
 
     [Theory]
+    [InlineData("size beyond the event")]
+    [InlineData("uuid byte over 255")]
+    [InlineData("tag longer than the event")]
+    [InlineData("tag with a colon")]
+    [InlineData("no transaction number")]
+    public void A_malformed_tagged_gtid_is_refused_as_invalid_data(string damage)
+    {
+        var uuid = Guid.Parse(Sid).ToByteArray(bigEndian: true).SelectMany(b => Unsigned(b)).ToList();
+        if (damage == "uuid byte over 255")
+        {
+            uuid = [.. Unsigned(300), .. uuid.Skip(1)];
+        }
+
+        var fields = new List<byte>();
+        Field(fields, 1, [.. uuid]);
+        if (damage != "no transaction number")
+        {
+            Field(fields, 2, Signed(3));
+        }
+
+        var tag = damage == "tag with a colon" ? "a:b"u8.ToArray() : "ok"u8.ToArray();
+        Field(fields, 3, [.. Unsigned(damage == "tag longer than the event" ? 200UL : (ulong)tag.Length), .. tag]);
+        var message = Message(lastRequiredField: 3, fields);
+        if (damage == "size beyond the event")
+        {
+            message[1] = 0xFE; // size 127
+        }
+
+        Assert.Throws<InvalidDataException>(() => new BinlogEventDecoder().Decode(HandBuiltEvents.Event(42, message)));
+    }
+
+    [Theory]
     [InlineData(0UL)]
     [InlineData(127UL)]
     [InlineData(128UL)]

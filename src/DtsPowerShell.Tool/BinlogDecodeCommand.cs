@@ -59,8 +59,7 @@ internal static class BinlogDecodeCommand
     {
         var header = binlogEvent.Header;
         output.Write("# at "u8);
-        // Events the server makes up, and those inside a compressed transaction, have no position of their own.
-        output.Write(header.NextPosition >= header.EventLength ? header.NextPosition - header.EventLength : 0);
+        output.Write(header.Position);
         output.Write((byte)' ');
         output.Write(TypeNames[(byte)header.Type] ??= Encoding.UTF8.GetBytes(header.Type.ToString()));
         switch (binlogEvent)

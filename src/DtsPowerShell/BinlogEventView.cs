@@ -14,8 +14,7 @@ public sealed class BinlogEventView
     {
         Event = binlogEvent;
         var header = binlogEvent.Header;
-        var start = header.NextPosition >= header.EventLength ? header.NextPosition - header.EventLength : 0;
-        Position = $"{file}:{start}";
+        Position = $"{file}:{header.Position}";
         NextPosition = header.NextPosition;
         Timestamp = header.Time;
         Type = header.Type.ToString();

@@ -39,18 +39,20 @@ internal static class JobResolver
     }
 
     /// <summary>A job object (piped, perhaps from another state file) whose id this state file does not hold.</summary>
-    public static ErrorRecord NotInStateFile(SyncJob job, string statePath)
-    {
-        var message = $"Sync job '{job.Name}' ({job.Id}) is not in the state file '{statePath}'.";
-        return new ErrorRecord(new ItemNotFoundException(message), "JobNotFound", ErrorCategory.ObjectNotFound, job)
-        {
-            ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Give the -StatePath the job was created with, or run Get-DtsSyncJob to list the jobs in this state file." },
-        };
-    }
+    public static ErrorRecord NotInStateFile(SyncJob job, string statePath) =>
+        NotFound($"Sync job '{job.Name}' ({job.Id}) is not in the state file '{statePath}'.", job,
+            "Give the -StatePath the job was created with, or run Get-DtsSyncJob to list the jobs in this state file.");
 
-    private static ErrorRecord NotFound(string message, string target) =>
+    /// <summary>A job whose stored passwords cannot be decrypted.</summary>
+    public static ErrorRecord CredentialsUnreadable(InvalidOperationException error, SyncJob job, string statePath) =>
+        new(error, "CredentialsUnreadable", ErrorCategory.ReadError, job)
+        {
+            ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = $"Restore the key file '{statePath}.key' the job was created with, or remove the job and create it again." },
+        };
+
+    private static ErrorRecord NotFound(string message, object target, string remedy = "Run Get-DtsSyncJob to list the jobs in this state file, or check -StatePath.") =>
         new(new ItemNotFoundException(message), "JobNotFound", ErrorCategory.ObjectNotFound, target)
         {
-            ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run Get-DtsSyncJob to list the jobs in this state file, or check -StatePath." },
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = remedy },
         };
 }

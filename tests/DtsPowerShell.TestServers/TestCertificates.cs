@@ -14,6 +14,15 @@ public static class TestCertificates
 
     public static string KeyPath => Files.Value.Key;
 
+    /// <summary>A self-signed authority certificate that signed nothing of ours: what no test server's certificate chains to.</summary>
+    public static X509Certificate2 SelfSigned(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
     private static (string, string, string) Create()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"dts-tls-{Environment.ProcessId}-{Guid.NewGuid():N}");

@@ -4,7 +4,7 @@ BeforeAll {
     Import-Module (Get-DtsModuleManifest) -Force
     $script:server = Start-TestServer -ExtraArguments '--binlog-row-metadata=FULL'
     Initialize-TestSource $server
-    $script:start = ($server.Sql('SHOW MASTER STATUS') -split "`t")[0..1] -join ':'
+    $script:start = Get-TestBinlogPosition $server
     $server.Sql(@'
 CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20) CHARACTER SET utf8mb4, kind ENUM('book','pen'), price DECIMAL(8,2)) ENGINE=InnoDB;
 INSERT INTO shop.items VALUES (1, 'Ünïcode 😀', 'pen', 12.50), (2, 'second', 'book', 3.00);
@@ -63,6 +63,8 @@ Describe 'Get-DtsBinlogEvent from a server' {
             -Object shop -SourceSslMode None -StatePath $statePath
         $events = $job | Get-DtsBinlogEvent -Start $start -Count 40 -StatePath $statePath
         ($events | Where-Object Table -eq 'items').Count | Should -BeGreaterThan 0
+        ($events | Where-Object { $_.Table -eq 'items' -and $_.Type -like 'WriteRows*' }).Rows[0].name | Should -Be 'Ünïcode 😀'
+
     }
 
     It 'fails with the server''s reason and a remedy for a start position the server does not have' {
@@ -80,11 +82,12 @@ Describe 'Get-DtsBinlogEvent from a server' {
 
 BeforeDiscovery {
     # The shared fixtures sit beside the checkout; the file test is skipped where they are absent.
-    $hasFixtures = Test-Path (Join-Path $PSScriptRoot '../../../shared/fixtures/binlog')
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $hasFixtures = $null -ne (Get-BinlogFixtureFolder)
 }
 
 Describe 'Get-DtsBinlogEvent from a file' {
-    BeforeAll { $script:fixtures = Join-Path $PSScriptRoot '../../../shared/fixtures/binlog' }
+    BeforeAll { $script:fixtures = Get-BinlogFixtureFolder }
 
     It 'decodes a binlog file written by MySQL 5.6' -Skip:(-not $hasFixtures) {
         $events = Get-DtsBinlogEvent -Path (Join-Path $fixtures 'binlog-parser/mysql-bin.01')

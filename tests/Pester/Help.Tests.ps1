@@ -1,12 +1,13 @@
 # Every exported cmdlet has real help (docs/en-US turned into MAML by .build/ConvertTo-MamlHelp.ps1), not the
 # stub PowerShell makes up from the syntax when it finds no help file.
 BeforeDiscovery {
-    $manifest = Join-Path $PSScriptRoot '../../artifacts/DtsPowerShell/DtsPowerShell.psd1'
-    $cmdlets = @((Import-PowerShellDataFile -LiteralPath $manifest).CmdletsToExport)
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $cmdlets = @((Import-PowerShellDataFile -LiteralPath (Get-DtsModuleManifest)).CmdletsToExport)
 }
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../artifacts/DtsPowerShell/DtsPowerShell.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Get-DtsModuleManifest) -Force
     $script:notOwnParameters = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 }
 

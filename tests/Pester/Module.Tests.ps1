@@ -57,8 +57,9 @@ Import-Module '$manifest'
 `$ErrorActionPreference = 'Stop'
 Add-Type -Path '$older'
 Import-Module '$manifest'
-`$src = [pscredential]::new('dts_src', (ConvertTo-SecureString 'Src-Secret-41' -AsPlainText -Force))
-`$tgt = [pscredential]::new('dts_tgt', (ConvertTo-SecureString 'Tgt-Secret-42' -AsPlainText -Force))
+Import-Module '$(Join-Path $PSScriptRoot 'TestSupport.psm1')'
+`$src = Get-SourceCredential
+`$tgt = Get-TargetCredential
 'loaded=' + [MySqlConnector.MySqlConnection].Assembly.Location
 'passed=' + (New-DtsSyncJob -Source '$($source.Address)' -SourceCredential `$src -Target '$($target.Address)' -TargetCredential `$tgt -Object shop -StatePath '$isolatedState' | Test-DtsPrecheck -StatePath '$isolatedState' -Quiet)
 "@
@@ -159,6 +160,9 @@ Describe 'Get-DtsSyncJob and Remove-DtsSyncJob' {
         $removeError[0].ErrorDetails.RecommendedAction | Should -Match 'StatePath'
         $other | Test-DtsPrecheck -StatePath $statePath -ErrorVariable checkError -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $checkError[0].FullyQualifiedErrorId | Should -Match '^JobNotFound'
+        $err = { $other | Get-DtsBinlogEvent -Count 1 -StatePath $statePath } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^JobNotFound'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'StatePath'
     }
 
     It 'removes piped jobs, but not under -WhatIf' {
@@ -194,8 +198,9 @@ Describe 'The state file' {
         $shared = Join-Path $stateDir 'shared.db'
         $id = Invoke-ChildPwsh @"
 Import-Module '$manifest'
-`$src = [pscredential]::new('dts_src', (ConvertTo-SecureString 'Src-Secret-41' -AsPlainText -Force))
-`$tgt = [pscredential]::new('dts_tgt', (ConvertTo-SecureString 'Tgt-Secret-42' -AsPlainText -Force))
+Import-Module '$(Join-Path $PSScriptRoot 'TestSupport.psm1')'
+`$src = Get-SourceCredential
+`$tgt = Get-TargetCredential
 (New-DtsSyncJob -Name 'from-child' -Source '$($source.Address)' -SourceCredential `$src -Target '$($target.Address)' -TargetCredential `$tgt -Object shop -StatePath '$shared').Id
 "@
         $job = Get-DtsSyncJob -Id ($id | Select-Object -Last 1) -StatePath $shared

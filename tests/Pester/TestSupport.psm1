@@ -8,6 +8,15 @@ function Get-DtsModuleManifest {
     $manifest
 }
 
+# The shared binlog fixtures (DTS_BINLOG_FIXTURES, else ../shared/fixtures/binlog beside the checkout); $null when absent.
+function Get-BinlogFixtureFolder {
+    $folder = if ($env:DTS_BINLOG_FIXTURES) { $env:DTS_BINLOG_FIXTURES } else { Join-Path $script:Root '../shared/fixtures/binlog' }
+    if (Test-Path $folder) { (Resolve-Path $folder).Path } else { $null }
+}
+
+# The server's current binlog position as file:position, a -Start for Get-DtsBinlogEvent.
+function Get-TestBinlogPosition($Server) { ($Server.Sql('SHOW MASTER STATUS') -split "`t")[0..1] -join ':' }
+
 function Import-TestServers {
     if (-not ('DtsPowerShell.TestServers.MariaDbServer' -as [type])) {
         Add-Type -Path (Join-Path $script:Root "tests/DtsPowerShell.TestServers/bin/$script:Configuration/net10.0/DtsPowerShell.TestServers.dll")

@@ -106,7 +106,8 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
         try
         {
             ServerVersion = connection.Handshake.ServerVersion;
-            var isMariaDb = ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+            var version = Precheck.ServerVersion.Parse(ServerVersion);
+            var isMariaDb = version.IsMariaDb;
             var checksum = await connection.ScalarAsync("SELECT @@GLOBAL.binlog_checksum", cancellationToken).ConfigureAwait(false);
             await connection.QueryAsync("SET @master_binlog_checksum = @@GLOBAL.binlog_checksum, @source_binlog_checksum = @@GLOBAL.binlog_checksum", cancellationToken).ConfigureAwait(false);
             var heartbeatNanoseconds = (long)options.HeartbeatPeriod.TotalMilliseconds * 1_000_000;
@@ -128,7 +129,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
                 position = new BinlogPosition("", 4, mySqlGtids);
             }
 
-            position ??= await ResolveStartAsync(connection, start, cancellationToken).ConfigureAwait(false);
+            position ??= await ResolveStartAsync(connection, version, start, cancellationToken).ConfigureAwait(false);
             await RegisterAsync(connection, cancellationToken).ConfigureAwait(false);
             if (!isMariaDb && start.GtidSet is { } executed)
             {
@@ -166,7 +167,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
         }
     }
 
-    private static async Task<BinlogPosition> ResolveStartAsync(ProtocolConnection connection, BinlogStart start, CancellationToken cancellationToken)
+    private static async Task<BinlogPosition> ResolveStartAsync(ProtocolConnection connection, Precheck.ServerVersion version, BinlogStart start, CancellationToken cancellationToken)
     {
         if (start.FromOldest)
         {
@@ -175,7 +176,6 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
         }
 
         // MySQL 8.2 renamed SHOW MASTER STATUS (8.4 removed the old name); MariaDB keeps it.
-        var version = Precheck.ServerVersion.Parse(connection.Handshake.ServerVersion);
         var statement = !version.IsMariaDb && (version.Major > 8 || (version.Major == 8 && version.Minor >= 2)) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
         var status = await connection.QueryAsync(statement, cancellationToken).ConfigureAwait(false);
         return status.Count > 0
@@ -195,7 +195,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
     }
 
     private static bool IsDropped(Exception error, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && error is IOException or SocketException or TimeoutException or OperationCanceledException && error is not InvalidDataException;
+        !cancellationToken.IsCancellationRequested && error is IOException or SocketException or TimeoutException or OperationCanceledException;
 
     /// <summary>One dump connection: reads packets, turns them into events, watches for silence.</summary>
     private sealed class StreamSession(ProtocolConnection connection, BinlogEventDecoder decoder, TimeSpan silenceLimit, BinlogPosition start) : IAsyncDisposable

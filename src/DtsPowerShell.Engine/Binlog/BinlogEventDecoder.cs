@@ -17,7 +17,7 @@ public sealed class BinlogEventDecoder
     private const int HeaderLength = 19;
     // Pre-GA rows events (MySQL 5.1 betas, types 20-22) hold rows in the storage engine's record format, which
     // cannot be read without the table's definition: they are not here and pass on undecoded.
-    private static readonly Dictionary<BinlogEventType, RowsEventFormat> RowsEventTypes = new()
+    private static readonly RowsEventFormat?[] RowsEventTypes = RowsEventTypesByCode(new()
     {
         [BinlogEventType.WriteRowsV1] = new(RowsEventKind.Insert, Version2: false),
         [BinlogEventType.UpdateRowsV1] = new(RowsEventKind.Update, Version2: false),
@@ -32,7 +32,7 @@ public sealed class BinlogEventDecoder
         [BinlogEventType.MariaWriteRowsCompressed] = new(RowsEventKind.Insert, Version2: true, Compressed: true),
         [BinlogEventType.MariaUpdateRowsCompressed] = new(RowsEventKind.Update, Version2: true, Compressed: true),
         [BinlogEventType.MariaDeleteRowsCompressed] = new(RowsEventKind.Delete, Version2: true, Compressed: true),
-    };
+    });
 
     private readonly Dictionary<ulong, TableMapEvent> tables = [];
     private readonly Dictionary<ulong, byte[]> tableMapBodies = [];
@@ -53,7 +53,31 @@ public sealed class BinlogEventDecoder
         return new BinlogEventHeader(reader.ReadUInt32(), (BinlogEventType)reader.ReadByte(), reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt16());
     }
 
-    public BinlogEvent Decode(ReadOnlySpan<byte> data)
+    public BinlogEvent Decode(ReadOnlySpan<byte> data) => Decode(data, checksummed: true);
+
+    /// <summary>Sets the checksum expected before the first format description event (a dump's first ROTATE carries one).</summary>
+    public void AssumeChecksum(BinlogChecksum checksum) => Format = Format with { Checksum = checksum };
+
+    /// <summary>Forgets the table maps (at a new file, where table ids may be reused).</summary>
+    public void ResetTables()
+    {
+        tables.Clear();
+        tableMapBodies.Clear();
+    }
+
+    private static RowsEventFormat?[] RowsEventTypesByCode(Dictionary<BinlogEventType, RowsEventFormat> formats)
+    {
+        var byCode = new RowsEventFormat?[256];
+        foreach (var (type, format) in formats)
+        {
+            byCode[(byte)type] = format;
+        }
+
+        return byCode;
+    }
+
+    /// <summary>Decodes one event; <paramref name="checksummed"/> is false inside a transaction payload, whose events carry no checksum of their own.</summary>
+    private BinlogEvent Decode(ReadOnlySpan<byte> data, bool checksummed)
     {
         var header = ReadHeader(data);
         if (header.EventLength != data.Length)
@@ -77,7 +101,7 @@ public sealed class BinlogEventDecoder
         }
 
         var body = data[Format.HeaderLength..];
-        if (Format.Checksum == BinlogChecksum.Crc32)
+        if (checksummed && Format.Checksum == BinlogChecksum.Crc32)
         {
             if (body.Length < 4)
             {
@@ -98,31 +122,6 @@ public sealed class BinlogEventDecoder
         }
     }
 
-    /// <summary>Sets the checksum expected before the first format description event (a dump's first ROTATE carries one).</summary>
-    public void AssumeChecksum(BinlogChecksum checksum) => Format = Format with { Checksum = checksum };
-
-    /// <summary>Events inside a transaction payload carry no checksum of their own.</summary>
-    private BinlogEvent DecodeWithoutChecksum(ReadOnlySpan<byte> data)
-    {
-        var format = Format;
-        Format = format with { Checksum = BinlogChecksum.None };
-        try
-        {
-            return Decode(data);
-        }
-        finally
-        {
-            Format = format;
-        }
-    }
-
-    /// <summary>Forgets the table maps (at a new file, where table ids may be reused).</summary>
-    public void ResetTables()
-    {
-        tables.Clear();
-        tableMapBodies.Clear();
-    }
-
     private BinlogEvent DecodeBody(BinlogEventHeader header, ReadOnlySpan<byte> body)
     {
         switch (header.Type)
@@ -140,7 +139,7 @@ public sealed class BinlogEventDecoder
                 return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13));
             case BinlogEventType.MariaQueryCompressed:
                 return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13), compressed: true);
-            case var type when RowsEventTypes.TryGetValue(type, out var rows):
+            case var type when RowsEventTypes[(byte)type] is { } rows:
                 return RowsParser.Parse(header, body, Format.PostHeaderLength(type, 8), rows, tables);
             case BinlogEventType.Xid:
                 return new XidEvent(header, new SpanReader(body).ReadUInt64());
@@ -211,7 +210,7 @@ public sealed class BinlogEventDecoder
             case BinlogEventType.UserVar:
                 return UserVar(header, body);
             case BinlogEventType.TransactionPayload:
-                return TransactionPayloadParser.Parse(header, body, DecodeWithoutChecksum);
+                return TransactionPayloadParser.Parse(header, body, inner => Decode(inner, checksummed: false));
             default:
                 return new UnknownEvent(header, body.ToArray());
         }

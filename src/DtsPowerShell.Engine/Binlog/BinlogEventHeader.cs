@@ -9,4 +9,7 @@ public readonly record struct BinlogEventHeader(uint Timestamp, BinlogEventType 
     public const ushort InUseFlag = 0x0001;
 
     public DateTimeOffset Time => DateTimeOffset.FromUnixTimeSeconds(Timestamp);
+
+    /// <summary>Where the event starts in its file; 0 for events with no position of their own (made up by the server, or inside a compressed transaction).</summary>
+    public uint Position => NextPosition >= EventLength ? NextPosition - EventLength : 0;
 }

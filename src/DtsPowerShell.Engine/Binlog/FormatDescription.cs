@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace DtsPowerShell.Engine.Binlog;
 
 /// <summary>
 /// What a format description event says about the events that follow: header and post-header lengths,
 /// the checksum algorithm, and the server that wrote them.
 /// </summary>
-public sealed partial record FormatDescription(ushort BinlogVersion, string ServerVersion, int HeaderLength, byte[] PostHeaderLengths, BinlogChecksum Checksum)
+public sealed record FormatDescription(ushort BinlogVersion, string ServerVersion, int HeaderLength, byte[] PostHeaderLengths, BinlogChecksum Checksum)
 {
     /// <summary>What is assumed before the first format description event (binlog v4 without checksums).</summary>
     public static FormatDescription Default { get; } = new(4, "", 19, [], BinlogChecksum.None);
@@ -22,18 +20,7 @@ public sealed partial record FormatDescription(ushort BinlogVersion, string Serv
     /// <summary>Format description events carry a checksum algorithm byte from MySQL 5.6.1 and MariaDB 5.3 on.</summary>
     internal static bool HasChecksumAlgorithm(string serverVersion)
     {
-        var match = VersionPattern().Match(serverVersion);
-        if (!match.Success)
-        {
-            return false;
-        }
-
-        var version = (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 10000) +
-                      (int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) * 100) +
-                      int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
-        return serverVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase) ? version >= 50300 : version >= 50601;
+        var version = Precheck.ServerVersion.Parse(serverVersion);
+        return (version.Major, version.Minor, version.Patch).CompareTo(version.IsMariaDb ? (5, 3, 0) : (5, 6, 1)) >= 0;
     }
-
-    [GeneratedRegex(@"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})")]
-    private static partial Regex VersionPattern();
 }

@@ -12,6 +12,11 @@ internal sealed class TransactionTracker
     private readonly MySqlGtidSet? mySqlGtids;
     private string? pendingGtid;
     private bool inTransaction;
+    private (string File, ulong Offset)? committedAt;
+
+    // Built from committedAt and the GTID state when first read: printing a GTID set at every commit is wasted
+    // work when nobody asks (a reconnect, or a consumer saving its place, does).
+    private BinlogPosition? committed;
 
     public TransactionTracker(BinlogPosition? start, string? gtidSet)
     {
@@ -26,7 +31,8 @@ internal sealed class TransactionTracker
             SetMariaDbState(gtidSet);
         }
 
-        Committed = start;
+        committed = start;
+        committedAt = start is null ? null : (start.File, start.Position);
     }
 
     public string File { get; private set; }
@@ -34,7 +40,7 @@ internal sealed class TransactionTracker
     public ulong Offset { get; private set; }
 
     /// <summary>The position after the last complete transaction; before the first, where the stream started.</summary>
-    public BinlogPosition? Committed { get; private set; }
+    public BinlogPosition? Committed => committed ??= committedAt is { } at ? new BinlogPosition(at.File, at.Offset, GtidState()) : null;
 
     /// <summary>Whether a transaction has completed since the stream started.</summary>
     public bool HasCommitted { get; private set; }
@@ -48,9 +54,9 @@ internal sealed class TransactionTracker
                 File = rotate.NextFile;
                 Offset = rotate.Position;
                 inTransaction = false;
-                if (Committed is null || Committed.File != File)
+                if (committedAt?.File != File)
                 {
-                    Committed = new BinlogPosition(File, Offset, GtidState());
+                    MarkCommitted();
                 }
 
                 return false;
@@ -88,11 +94,17 @@ internal sealed class TransactionTracker
             }
 
             pendingGtid = null;
-            Committed = new BinlogPosition(File, Offset, GtidState());
+            MarkCommitted();
             HasCommitted = true;
         }
 
         return ends;
+    }
+
+    private void MarkCommitted()
+    {
+        committedAt = (File, Offset);
+        committed = null;
     }
 
     private bool Begin()

@@ -28,6 +28,7 @@ public sealed partial record ServerVersion(bool IsMariaDb, int Major, int Minor,
 
     public override string ToString() => $"{Product} {Major}.{Minor}.{Patch}";
 
-    [GeneratedRegex(@"^(\d+)\.(\d+)\.(\d+)")]
+    // Bounded so that a strange version string cannot overflow int.Parse.
+    [GeneratedRegex(@"^(\d{1,9})\.(\d{1,9})\.(\d{1,9})")]
     private static partial Regex VersionPattern();
 }

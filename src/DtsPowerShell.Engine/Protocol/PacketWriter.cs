@@ -8,8 +8,6 @@ internal sealed class PacketWriter
 {
     private readonly MemoryStream buffer = new();
 
-    public int Length => (int)buffer.Length;
-
     public PacketWriter Byte(byte value)
     {
         buffer.WriteByte(value);

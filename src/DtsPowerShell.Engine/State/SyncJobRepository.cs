@@ -71,6 +71,8 @@ public sealed class SyncJobRepository
     }
 
     /// <summary>The source and target connection settings of a job, passwords decrypted.</summary>
+    /// <exception cref="KeyNotFoundException">The job is not in this state file.</exception>
+    /// <exception cref="InvalidOperationException">Its passwords cannot be decrypted (the key file is missing or another).</exception>
     public (ConnectionSettings Source, ConnectionSettings Target) GetConnections(SyncJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -81,7 +83,7 @@ public sealed class SyncJobRepository
         using var reader = select.ExecuteReader();
         if (!reader.Read())
         {
-            throw new InvalidOperationException($"Job {job.Id} is no longer in the state file '{store.Path}'.");
+            throw new KeyNotFoundException($"Job {job.Id} is not in the state file '{store.Path}'.");
         }
 
         var sourcePassword = store.Secrets.Unprotect((byte[])reader[0], SecretContext(job.Id, "source"));

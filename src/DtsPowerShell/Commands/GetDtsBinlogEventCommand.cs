@@ -82,7 +82,18 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     {
         if (Job is { } job)
         {
-            return Store.Jobs.GetConnections(job).Source;
+            try
+            {
+                return Store.Jobs.GetConnections(job).Source;
+            }
+            catch (KeyNotFoundException)
+            {
+                ThrowTerminatingError(JobResolver.NotInStateFile(job, Store.Path));
+            }
+            catch (InvalidOperationException e)
+            {
+                ThrowTerminatingError(JobResolver.CredentialsUnreadable(e, job, Store.Path));
+            }
         }
 
         var caFile = SslCa is null ? null : TrustedAuthority.Validate(SessionState.Path.GetUnresolvedProviderPathFromPSPath(SslCa), SslMode, "SslCa");

@@ -42,23 +42,19 @@ public sealed class TestDtsPrecheckCommand : DtsCmdlet
     {
         var progress = new ProgressRecord(1, "Precheck", $"Checking {job.Name} ({job.Id}): {job.Source} -> {job.Target}");
         WriteProgress(progress);
-        if (Store.Jobs.Get(job.Id) is null)
-        {
-            WriteError(JobResolver.NotInStateFile(job, Store.Path));
-            return;
-        }
-
         ConnectionSettings source, target;
         try
         {
             (source, target) = Store.Jobs.GetConnections(job);
         }
+        catch (KeyNotFoundException)
+        {
+            WriteError(JobResolver.NotInStateFile(job, Store.Path));
+            return;
+        }
         catch (InvalidOperationException e)
         {
-            WriteError(new ErrorRecord(e, "CredentialsUnreadable", ErrorCategory.ReadError, job)
-            {
-                ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = $"Restore the key file '{Store.Path}.key' the job was created with, or remove the job and create it again." },
-            });
+            WriteError(JobResolver.CredentialsUnreadable(e, job, Store.Path));
             return;
         }
 

@@ -13,28 +13,16 @@ public sealed class BinlogClientCompressionTests
         var options = new MariaDbServerOptions();
         options.ExtraArguments.Add("--log-bin-compress=ON");
         options.ExtraArguments.Add("--log-bin-compress-min-len=10");
-        options.ExtraArguments.Add("--binlog-row-metadata=FULL");
-        using var server = MariaDbServer.Start(options);
-        server.CreateUser("repl", "Repl-pw-9", "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO {user}");
-        var status = server.Sql("SHOW MASTER STATUS").Split('\t');
-        server.Sql("""
+        using var source = BinlogSource.Start(options);
+        var start = source.CurrentPosition();
+        source.Server.Sql("""
             CREATE DATABASE z;
             CREATE TABLE z.t (id INT PRIMARY KEY, body TEXT CHARACTER SET utf8mb4) ENGINE=InnoDB;
             INSERT INTO z.t VALUES (1, REPEAT('compress me ', 100)), (2, 'short but still over ten bytes');
             UPDATE z.t SET body = CONCAT(body, ' ✓') WHERE id = 2;
             DELETE FROM z.t WHERE id = 1;
             """);
-        var settings = new Connections.ConnectionSettings(new Engine.Jobs.ServerEndpoint(server.Host, server.Port), "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var events = new List<BinlogEvent>();
-        await foreach (var e in new BinlogClient(settings).StreamAsync(BinlogStart.At(new BinlogPosition(status[0], ulong.Parse(status[1], System.Globalization.CultureInfo.InvariantCulture))), timeout.Token))
-        {
-            events.Add(e);
-            if (e is RowsEvent { Kind: RowsEventKind.Delete })
-            {
-                break;
-            }
-        }
+        var events = await source.StreamUntilAsync(new BinlogClient(source.Replication), BinlogStart.At(start), e => e[^1] is RowsEvent { Kind: RowsEventKind.Delete });
 
         Assert.Contains(events, e => e.Header.Type == BinlogEventType.MariaQueryCompressed);
         Assert.Contains(events, e => e.Header.Type == BinlogEventType.MariaWriteRowsCompressedV1);

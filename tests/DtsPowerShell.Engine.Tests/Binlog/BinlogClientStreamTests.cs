@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.TestServers;
@@ -32,6 +30,8 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
         Assert.NotNull(afterFirst);
         Assert.Equal(source.CurrentPosition().Position, client.Committed!.Position);
         Assert.Matches(@"^0-\d+-\d+$", client.Committed.GtidSet);
+        Assert.Equal(source.Server.Sql("SELECT @@gtid_binlog_pos"), client.Committed.GtidSet);
+        Assert.Equal(source.CurrentPosition().File, client.Committed.File);
         var resumed = await source.StreamUntilAsync(new BinlogClient(source.Replication), BinlogStart.At(afterFirst!), e => e.OfType<XidEvent>().Count() == 2);
         Assert.Equal([2, 3], resumed.OfType<RowsEvent>().Select(r => (int)r.Rows[0].After![0]!));
     }
@@ -54,10 +54,13 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
         var start = source.CurrentPosition();
         source.Server.Sql("INSERT INTO rotation.t VALUES (1); FLUSH BINARY LOGS; INSERT INTO rotation.t VALUES (2);");
         var client = new BinlogClient(source.Replication);
-        var events = await source.StreamUntilAsync(client, BinlogStart.At(start), e => e.OfType<RowsEvent>().Count() == 2);
+        var events = await source.StreamUntilAsync(client, BinlogStart.At(start), e => e.OfType<XidEvent>().Count() == 2);
+        Assert.Equal(2, events.OfType<RowsEvent>().Count());
         var rotate = events.OfType<RotateEvent>().Last(r => r.Header.Timestamp != 0);
         Assert.NotEqual(start.File, rotate.NextFile);
+        Assert.Equal(source.CurrentPosition().File, rotate.NextFile);
         Assert.Equal(rotate.NextFile, client.Committed!.File);
+        Assert.Equal(source.CurrentPosition().Position, client.Committed.Position);
     }
 
     [Fact]
@@ -66,6 +69,7 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
         var client = new BinlogClient(source.Replication, new BinlogClientOptions { HeartbeatPeriod = FastHeartbeat });
         var events = await source.StreamUntilAsync(client, BinlogStart.Current, e => e.OfType<HeartbeatEvent>().Count() >= 2);
         Assert.All(events.OfType<HeartbeatEvent>(), h => Assert.Equal(source.CurrentPosition().File, h.File));
+        Assert.All(events.OfType<HeartbeatEvent>(), h => Assert.Equal(source.CurrentPosition().Position, h.Position));
     }
 
     [Fact]
@@ -87,6 +91,8 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
 
         Assert.True(killed);
         Assert.Equal([1, 2], events.OfType<RowsEvent>().Select(r => (int)r.Rows[0].After![0]!).Distinct());
+        // Resumed after the committed transaction: row 1 is not sent again.
+        Assert.Equal([1, 2], events.OfType<RowsEvent>().Select(r => (int)r.Rows[0].After![0]!));
         Assert.True(events.OfType<RotateEvent>().Count(r => r.Header.Timestamp == 0) >= 2, "a reconnect starts with the server's ROTATE");
     }
 
@@ -110,6 +116,7 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
 
         Assert.True(restarted);
         Assert.Equal([1, 2], events.OfType<RowsEvent>().Select(r => (int)r.Rows[0].After![0]!).Distinct());
+        Assert.Equal([1, 2], events.OfType<RowsEvent>().Select(r => (int)r.Rows[0].After![0]!));
     }
 
     [Fact]
@@ -133,16 +140,17 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
     [Fact]
     public async Task A_large_event_over_a_slow_link_is_not_taken_for_silence()
     {
-        // 3 MiB of row arriving 16 KiB per 10 ms takes about 2 s; the silence limit is 3 x 0.1 s + 1 s.
+        // 3 MiB of row arriving 16 KiB per 10 ms: 192 pauses, so at least 1.9 s; the silence limit is 3 x 0.1 s + 1 s.
         source.Server.Sql("CREATE DATABASE IF NOT EXISTS slow; CREATE TABLE IF NOT EXISTS slow.t (id INT PRIMARY KEY, payload LONGBLOB) ENGINE=InnoDB;");
         var start = BinlogStart.At(source.CurrentPosition());
         source.Server.Sql("INSERT INTO slow.t VALUES (1, REPEAT('x', 3 * 1024 * 1024));");
         using var proxy = new ThrottlingProxy(source.Server.Host, source.Server.Port, 16 * 1024, TimeSpan.FromMilliseconds(10));
-        var settings = new Connections.ConnectionSettings(new Engine.Jobs.ServerEndpoint("127.0.0.1", proxy.Port), "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.None);
-        var client = new BinlogClient(settings, new BinlogClientOptions { HeartbeatPeriod = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(1), ReconnectAttempts = 0 });
+        var client = new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.None, port: proxy.Port), new BinlogClientOptions { HeartbeatPeriod = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(1), ReconnectAttempts = 0 });
         var events = await source.StreamUntilAsync(client, start, e => e.OfType<RowsEvent>().Any(r => r.Table.Database == "slow"));
         var row = events.OfType<RowsEvent>().Single(r => r.Table.Database == "slow").Rows.Single().After!;
-        Assert.Equal(3 * 1024 * 1024, Assert.IsType<byte[]>(row[1]).Length);
+        var payload = Assert.IsType<byte[]>(row[1]);
+        Assert.Equal(3 * 1024 * 1024, payload.Length);
+        Assert.True(payload.AsSpan().IndexOfAnyExcept((byte)'x') < 0, "every byte of the payload arrived intact");
     }
 }
 
@@ -154,26 +162,14 @@ public sealed class BinlogClientPartialImageTests
     [InlineData("NOBLOB")]
     public async Task Columns_left_out_of_the_image_are_absent(string image)
     {
-        var options = new MariaDbServerOptions { BinlogRowImage = image };
-        options.ExtraArguments.Add("--binlog-row-metadata=FULL");
-        using var server = MariaDbServer.Start(options);
-        server.CreateUser("repl", "Repl-pw-9", "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO {user}");
-        server.Sql("CREATE DATABASE p; CREATE TABLE p.t (id INT PRIMARY KEY, a INT, b BLOB) ENGINE=InnoDB; INSERT INTO p.t VALUES (1, 10, 'x');");
-        var status = server.Sql("SHOW MASTER STATUS").Split('\t');
-        server.Sql("UPDATE p.t SET a = 11 WHERE id = 1;");
-        var settings = new Connections.ConnectionSettings(new Engine.Jobs.ServerEndpoint(server.Host, server.Port), "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        RowsEvent? update = null;
-        await foreach (var e in new BinlogClient(settings).StreamAsync(BinlogStart.At(new BinlogPosition(status[0], ulong.Parse(status[1], System.Globalization.CultureInfo.InvariantCulture))), timeout.Token))
-        {
-            if (e is RowsEvent { Kind: RowsEventKind.Update } rows)
-            {
-                update = rows;
-                break;
-            }
-        }
+        using var source = BinlogSource.Start(new MariaDbServerOptions { BinlogRowImage = image });
+        source.Server.Sql("CREATE DATABASE p; CREATE TABLE p.t (id INT PRIMARY KEY, a INT, b BLOB) ENGINE=InnoDB; INSERT INTO p.t VALUES (1, 10, 'x');");
+        var start = source.CurrentPosition();
+        source.Server.Sql("UPDATE p.t SET a = 11 WHERE id = 1;");
+        var events = await source.StreamUntilAsync(new BinlogClient(source.Replication), BinlogStart.At(start), e => e[^1] is RowsEvent { Kind: RowsEventKind.Update });
+        var update = (RowsEvent)events[^1];
 
-        var change = update!.Rows.Single();
+        var change = update.Rows.Single();
         Assert.Equal(11, change.After![1]);
         Assert.Same(RowImage.Absent, change.After[2]);
         if (image == "MINIMAL")
@@ -196,65 +192,38 @@ public sealed class BinlogClientTlsTests
     [Fact]
     public async Task Streams_over_tls_and_verifies_the_certificate_against_the_given_authority_only()
     {
-        using var server = MariaDbServer.Start(new MariaDbServerOptions { Tls = true });
-        server.CreateUser("repl", "Repl-pw-9", "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO {user}");
-        server.Sql("CREATE DATABASE tls; CREATE TABLE tls.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO tls.t VALUES (1);");
-        var endpoint = new Engine.Jobs.ServerEndpoint(server.Host, server.Port);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var source = BinlogSource.Start(new MariaDbServerOptions { Tls = true });
+        source.Server.Sql("CREATE DATABASE tls; CREATE TABLE tls.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO tls.t VALUES (1);");
+        var acceptsBefore = SslAccepts(source.Server);
+        var rows = await source.StreamUntilAsync(new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.Required)), BinlogStart.Oldest, e => e.OfType<RowsEvent>().Any());
+        Assert.Single(rows.OfType<RowsEvent>());
+        Assert.True(SslAccepts(source.Server) > acceptsBefore, "Required streamed over TLS");
 
-        var required = new BinlogClient(new Connections.ConnectionSettings(endpoint, "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.Required));
-        var rows = 0;
-        await foreach (var e in required.StreamAsync(BinlogStart.Oldest, timeout.Token))
-        {
-            if (e is RowsEvent)
-            {
-                rows++;
-                break;
-            }
-        }
+        var verifying = new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.VerifyCA));
+        await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => source.StreamUntilAsync(verifying, BinlogStart.Oldest, _ => false));
 
-        Assert.Equal(1, rows);
-        var verifying = new BinlogClient(new Connections.ConnectionSettings(endpoint, "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.VerifyCA));
-        await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(async () =>
-        {
-            await foreach (var _ in verifying.StreamAsync(BinlogStart.Oldest, timeout.Token))
-            {
-            }
-        });
-
-        var withAuthority = new BinlogClient(new Connections.ConnectionSettings(endpoint, "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.VerifyFull, TestCertificates.CaPath));
-        await foreach (var e in withAuthority.StreamAsync(BinlogStart.Oldest, timeout.Token))
-        {
-            if (e is RowsEvent verified)
-            {
-                Assert.Equal("t", verified.Table.Table);
-                break;
-            }
-        }
+        var withAuthority = new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.VerifyFull, TestCertificates.CaPath));
+        var verified = await source.StreamUntilAsync(withAuthority, BinlogStart.Oldest, e => e.OfType<RowsEvent>().Any());
+        Assert.Equal("t", verified.OfType<RowsEvent>().Single().Table.Table);
 
         // Another authority's file is no substitute: the chain must end at the one given.
         var otherAuthority = Path.Combine(Path.GetTempPath(), $"dts-other-ca-{Guid.NewGuid():N}.pem");
-        using (var key = RSA.Create(2048))
+        using (var other = TestCertificates.SelfSigned("CN=another CA"))
         {
-            var request = new CertificateRequest("CN=another CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-            using var other = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
             File.WriteAllText(otherAuthority, other.ExportCertificatePem());
         }
 
         try
         {
-            var wrongAuthority = new BinlogClient(new Connections.ConnectionSettings(endpoint, "repl", "Repl-pw-9", Engine.Jobs.DtsSslMode.VerifyCA, otherAuthority));
-            await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(async () =>
-            {
-                await foreach (var _ in wrongAuthority.StreamAsync(BinlogStart.Oldest, timeout.Token))
-                {
-                }
-            });
+            var wrongAuthority = new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.VerifyCA, otherAuthority));
+            await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => source.StreamUntilAsync(wrongAuthority, BinlogStart.Oldest, _ => false));
         }
         finally
         {
             File.Delete(otherAuthority);
         }
     }
+
+    private static long SslAccepts(MariaDbServer server) =>
+        long.Parse(server.Sql("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SSL_ACCEPTS'"), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -126,8 +126,8 @@ public sealed class BinlogClientTypesTests(BinlogSource source) : IClassFixture<
         {
             Server = source.Server.Host,
             Port = (uint)source.Server.Port,
-            UserID = "repl",
-            Password = "Repl-pw-9",
+            UserID = BinlogSource.User,
+            Password = BinlogSource.Password,
             SslMode = MySqlSslMode.None,
             AllowZeroDateTime = true,
             ConvertZeroDateTime = false,

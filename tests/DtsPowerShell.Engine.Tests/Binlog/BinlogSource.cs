@@ -6,20 +6,37 @@ using DtsPowerShell.TestServers;
 
 namespace DtsPowerShell.Engine.Tests.Binlog;
 
-/// <summary>A MariaDB server of the test class's own (binlog_row_metadata=FULL) and a replication account on it.</summary>
+/// <summary>
+/// A MariaDB server of the test class's own (binlog_row_metadata=FULL) and a replication account on it; also
+/// made directly by tests that need a server started with options of their own.
+/// </summary>
 public sealed class BinlogSource : IDisposable
 {
+    public const string User = "repl";
+    public const string Password = "Repl-pw-9";
+
     public BinlogSource()
+        : this(new MariaDbServerOptions())
     {
-        var options = new MariaDbServerOptions();
+    }
+
+    private BinlogSource(MariaDbServerOptions options)
+    {
         options.ExtraArguments.Add("--binlog-row-metadata=FULL");
         Server = MariaDbServer.Start(options);
-        Server.CreateUser("repl", "Repl-pw-9", "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO {user}");
+        Server.CreateUser(User, Password, "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO {user}");
     }
 
     public MariaDbServer Server { get; }
 
-    public ConnectionSettings Replication => new(new ServerEndpoint(Server.Host, Server.Port), "repl", "Repl-pw-9", DtsSslMode.None);
+    /// <summary>A source of a test's own, started with <paramref name="options"/> (binlog_row_metadata=FULL added).</summary>
+    public static BinlogSource Start(MariaDbServerOptions options) => new(options);
+
+    public ConnectionSettings Replication => ReplicationWith(DtsSslMode.None);
+
+    /// <summary>The replication account with an SSL mode (and CA file), or through a proxy on another local port.</summary>
+    public ConnectionSettings ReplicationWith(DtsSslMode sslMode, string? caFile = null, int? port = null) =>
+        new(new ServerEndpoint(Server.Host, port ?? Server.Port), User, Password, sslMode, caFile);
 
     public BinlogPosition CurrentPosition()
     {

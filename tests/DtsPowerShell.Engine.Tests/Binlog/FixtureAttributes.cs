@@ -23,3 +23,15 @@ public sealed class FixtureTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>A fact over the fuzzer's findings (FuzzFindings/, not committed): skipped, with the reason, where there are none.</summary>
+public sealed class FuzzFindingsFactAttribute : FactAttribute
+{
+    public FuzzFindingsFactAttribute()
+    {
+        if (DecoderRegressionTests.FuzzFindings.Length == 0)
+        {
+            Skip = "No fuzz findings here: 'build.ps1 Fuzz' copies any crash it finds into FuzzFindings/.";
+        }
+    }
+}

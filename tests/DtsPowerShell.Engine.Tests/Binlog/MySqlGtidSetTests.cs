@@ -14,6 +14,7 @@ public class MySqlGtidSetTests
         set.Add($"{Uuid}:9");
         set.Add($"{Uuid}:8");
         Assert.StartsWith($"{Uuid}:1-9,", set.ToString(), StringComparison.Ordinal);
+        Assert.Equal($"{Uuid}:1-9,8e11fa47-71ca-11e1-9e33-c80aa9429562:3", set.ToString());
     }
 
     [Fact]
@@ -63,17 +64,18 @@ public class MySqlGtidSetTests
     }
 
     [Theory]
-    [InlineData(2, "mytag")] // an unknown format in the count's top byte
-    [InlineData(1, "my:tag")] // a tag that would print as something else
-    [InlineData(1, "9tag")]
-    public void Malformed_tagged_binary_sets_are_refused(byte format, string tag)
+    [InlineData(2, "mytag", "has format 2")] // an unknown format in the count's top byte
+    [InlineData(1, "my:tag", "not a GTID tag")] // a tag that would print as something else
+    [InlineData(1, "9tag", "not a GTID tag")]
+    public void Malformed_tagged_binary_sets_are_refused(byte format, string tag, string reason)
     {
         var bytes = new List<byte> { format, 1, 0, 0, 0, 0, 0, format }; // tagged: format in the top and bottom byte, the count between
         bytes.AddRange(Guid.Parse(Uuid).ToByteArray(bigEndian: true));
         bytes.Add((byte)(tag.Length << 1));
         bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(tag));
         bytes.AddRange([1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
-        Assert.Throws<InvalidDataException>(() => GtidSets.MySqlFromBinary([.. bytes]));
+        var error = Assert.Throws<InvalidDataException>(() => GtidSets.MySqlFromBinary([.. bytes]));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -55,12 +55,12 @@ public class MySqlSerializedEventTests
     }
 
     [Theory]
-    [InlineData("size beyond the event")]
-    [InlineData("uuid byte over 255")]
-    [InlineData("tag longer than the event")]
-    [InlineData("tag with a colon")]
-    [InlineData("no transaction number")]
-    public void A_malformed_tagged_gtid_is_refused_as_invalid_data(string damage)
+    [InlineData("size beyond the event", "claims")]
+    [InlineData("uuid byte over 255", "uuid is 300")]
+    [InlineData("tag longer than the event", "does not fit")]
+    [InlineData("tag with a colon", "not a GTID tag")]
+    [InlineData("no transaction number", "lacks its uuid or transaction number")]
+    public void A_malformed_tagged_gtid_is_refused_as_invalid_data(string damage, string reason)
     {
         var uuid = Guid.Parse(Sid).ToByteArray(bigEndian: true).SelectMany(b => Unsigned(b)).ToList();
         if (damage == "uuid byte over 255")
@@ -83,7 +83,8 @@ public class MySqlSerializedEventTests
             message[1] = 0xFE; // size 127
         }
 
-        Assert.Throws<InvalidDataException>(() => new BinlogEventDecoder().Decode(HandBuiltEvents.Event(42, message)));
+        var error = Assert.Throws<InvalidDataException>(() => new BinlogEventDecoder().Decode(HandBuiltEvents.Event(42, message)));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

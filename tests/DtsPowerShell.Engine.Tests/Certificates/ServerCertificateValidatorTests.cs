@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
@@ -15,7 +14,7 @@ public sealed class ServerCertificateValidatorTests : IDisposable
 {
     private readonly X509Certificate2 server = X509Certificate2.CreateFromPem(File.ReadAllText(TestCertificates.CertificatePath));
     private readonly X509Certificate2Collection authority = TrustedAuthority.Load(TestCertificates.CaPath);
-    private readonly X509Certificate2 stranger = SelfSigned("CN=127.0.0.1");
+    private readonly X509Certificate2 stranger = TestCertificates.SelfSigned("CN=127.0.0.1");
 
     [Theory]
     [InlineData(DtsSslMode.None)]
@@ -73,11 +72,5 @@ public sealed class ServerCertificateValidatorTests : IDisposable
         {
             certificate.Dispose();
         }
-    }
-
-    private static X509Certificate2 SelfSigned(string subject)
-    {
-        using var key = RSA.Create(2048);
-        return new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 }

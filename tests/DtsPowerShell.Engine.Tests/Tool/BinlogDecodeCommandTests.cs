@@ -21,7 +21,8 @@ public class BinlogDecodeCommandTests
     [FixtureFact]
     public void Prints_a_partial_json_update_as_its_changes()
     {
-        var (_, text, _) = Run("rust_mysql_common/json.binlog.000001", print: true);
+        var (exitCode, text, _) = Run("rust_mysql_common/json.binlog.000001", print: true);
+        Assert.Equal(0, exitCode);
         Assert.Contains("###   @2=Replace $.age 26\n###   @3='Joe'\n", text, StringComparison.Ordinal);
     }
 

@@ -21,9 +21,6 @@ internal static class JsonBinaryDecoder
     private const byte TypeTimestamp = 7, TypeDate = 10, TypeTime = 11, TypeDateTime = 12; // enum_field_types
     private const byte TypeNewDecimal = 246, TypeVarString = 253;
 
-    /// <summary>Bytes of a packed DECIMAL group of 0..9 digits (dig2bytes in strings/decimal.cc).</summary>
-    private static ReadOnlySpan<byte> Dig2Bytes => [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
-
     /// <summary>Decodes one JSON value in MySQL's binary format to JSON text, formatted as MySQL prints it (CAST(... AS CHAR)).</summary>
     /// <param name="data">The value, starting with its type byte. Empty input is <c>null</c>, as MySQL reads it.</param>
     /// <returns>The JSON text.</returns>
@@ -173,12 +170,7 @@ internal static class JsonBinaryDecoder
             _out.Append('"');
         }
 
-        /// <summary>
-        /// DECIMAL opaque value: precision byte, scale byte, then decimal2bin bytes (strings/decimal.cc): big-endian
-        /// groups of 9 digits in 4 bytes, the leading integer and trailing fraction remainders in 1-4 bytes, the
-        /// sign bit of the first byte flipped and all bytes inverted when negative. Printed like decimal2string:
-        /// exact, no leading zeros, exactly <c>scale</c> fraction digits.
-        /// </summary>
+        /// <summary>DECIMAL opaque value: precision byte, scale byte, then the <see cref="PackedDecimal"/> bytes.</summary>
         private void WriteDecimal(ReadOnlySpan<byte> payload, int offset)
         {
             if (payload.Length < 2)
@@ -194,45 +186,20 @@ internal static class JsonBinaryDecoder
                 throw Error($"DECIMAL precision {precision} / scale {scale} is invalid", offset);
             }
 
-            int binSize = intDigits / 9 * 4 + Dig2Bytes[intDigits % 9] + scale / 9 * 4 + Dig2Bytes[scale % 9];
+            int binSize = PackedDecimal.SizeOf(intDigits, scale);
             if (payload.Length - 2 != binSize)
             {
                 throw Error($"DECIMAL({precision},{scale}) needs {binSize} bytes but has {payload.Length - 2}", offset);
             }
 
-            var bin = payload[2..];
-            bool negative = (bin[0] & 0x80) == 0;
-            Span<char> digits = stackalloc char[precision];
-            int read = 0, written = 0;
-            DecimalGroup(bin, ref read, digits, ref written, intDigits % 9, negative, offset);
-            for (int i = 0; i < intDigits / 9 + scale / 9; i++)
+            Span<char> text = stackalloc char[precision + 3];
+            try
             {
-                DecimalGroup(bin, ref read, digits, ref written, 9, negative, offset);
+                _out.Append(text[..PackedDecimal.Write(payload[2..], precision, scale, text)]);
             }
-
-            DecimalGroup(bin, ref read, digits, ref written, scale % 9, negative, offset);
-            ReadOnlySpan<char> integer = digits[..intDigits].TrimStart('0');
-            _out.Append(negative ? "-" : "").Append(integer.IsEmpty ? "0" : integer);
-            _out.Append(scale > 0 ? "." : "").Append(digits[intDigits..]);
-        }
-
-        private static void DecimalGroup(ReadOnlySpan<byte> bin, ref int read, Span<char> digits, ref int written, int count, bool negative, int offset)
-        {
-            uint value = 0;
-            for (int i = 0; i < Dig2Bytes[count]; i++, read++)
+            catch (InvalidDataException e)
             {
-                value = (value << 8) | (byte)(bin[read] ^ (read == 0 ? 0x80 : 0) ^ (negative ? 0xff : 0));
-            }
-
-            for (int i = count - 1; i >= 0; i--, value /= 10)
-            {
-                digits[written + i] = (char)('0' + value % 10);
-            }
-
-            written += count;
-            if (value != 0)
-            {
-                throw Error($"DECIMAL digit group exceeds {count} digits", offset);
+                throw Error(e.Message, offset);
             }
         }
 

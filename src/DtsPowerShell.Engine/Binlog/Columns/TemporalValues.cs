@@ -41,7 +41,9 @@ internal static class TemporalValues
         return new MySqlDateTime(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, utc.Second, microseconds);
     }
 
-    public static int FractionBytes(int precision) => (precision + 1) / 2;
+    public static int FractionBytes(int precision) => precision is >= 0 and <= 6
+        ? (precision + 1) / 2
+        : throw new InvalidDataException($"A fractional-second precision of {precision} is not valid (0-6).");
 
     /// <summary>TIMESTAMP(fsp): 4 bytes of seconds, then the fraction, all big-endian.</summary>
     public static MySqlDateTime Timestamp2(ReadOnlySpan<byte> data, int precision) =>
@@ -62,43 +64,25 @@ internal static class TemporalValues
     /// <summary>TIME(fsp): 24 bits (sign, hour, minute, second) then the fraction; negative times borrow from the fraction.</summary>
     public static TimeSpan Time2(ReadOnlySpan<byte> data, int precision)
     {
+        var bytes = FractionBytes(precision);
         long packed;
-        switch (precision)
+        if (bytes is 1 or 2)
         {
-            case 0:
-                packed = ((long)BigEndian.Read(data[..3]) - 0x800000L) << 24;
-                break;
-            case 1 or 2:
+            // The whole part and the fraction are stored apart: a negative time with a fraction borrows one second.
+            var whole = (long)BigEndian.Read(data[..3]) - 0x800000L;
+            var fraction = (long)BigEndian.Read(data[3..(3 + bytes)]);
+            if (whole < 0 && fraction != 0)
             {
-                var whole = (long)BigEndian.Read(data[..3]) - 0x800000L;
-                long fraction = data[3];
-                if (whole < 0 && fraction != 0)
-                {
-                    whole++;
-                    fraction -= 0x100;
-                }
-
-                packed = (whole << 24) + (fraction * 10000);
-                break;
+                whole++;
+                fraction -= 1L << (8 * bytes);
             }
 
-            case 3 or 4:
-            {
-                var whole = (long)BigEndian.Read(data[..3]) - 0x800000L;
-                long fraction = BinaryPrimitives.ReadUInt16BigEndian(data[3..]);
-                if (whole < 0 && fraction != 0)
-                {
-                    whole++;
-                    fraction -= 0x10000;
-                }
-
-                packed = (whole << 24) + (fraction * 100);
-                break;
-            }
-
-            default:
-                packed = (long)BigEndian.Read(data[..6]) - 0x800000000000L;
-                break;
+            packed = (whole << 24) + (fraction * FractionScale[bytes]);
+        }
+        else
+        {
+            // No fraction, or microseconds in 3 bytes: one big-endian number, the fraction in its low 24 bits.
+            packed = ((long)BigEndian.Read(data[..(3 + bytes)]) - (0x800000L << (8 * bytes))) << (8 * (3 - bytes));
         }
 
         var negative = packed < 0;
@@ -108,12 +92,13 @@ internal static class TemporalValues
         return negative ? -time : time;
     }
 
-    private static int Fraction(ReadOnlySpan<byte> data, int precision) => precision switch
+    /// <summary>Microseconds from the fraction bytes of a TIMESTAMP(fsp) or DATETIME(fsp).</summary>
+    private static int Fraction(ReadOnlySpan<byte> data, int precision)
     {
-        0 => 0,
-        1 or 2 => data[0] * 10000,
-        3 or 4 => BinaryPrimitives.ReadUInt16BigEndian(data) * 100,
-        _ => (int)BigEndian.Read(data[..3]),
-    };
+        var bytes = FractionBytes(precision);
+        return bytes == 0 ? 0 : (int)BigEndian.Read(data[..bytes]) * FractionScale[bytes];
+    }
 
+    /// <summary>Microseconds per unit of a fraction stored in 0-3 bytes (1 byte: hundredths, 2: ten-thousandths, 3: millionths).</summary>
+    private static ReadOnlySpan<int> FractionScale => [1, 10000, 100, 1];
 }

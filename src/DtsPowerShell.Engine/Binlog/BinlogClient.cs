@@ -153,7 +153,9 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
             var decoder = new BinlogEventDecoder { VerifyChecksums = options.VerifyChecksums };
             decoder.AssumeChecksum(string.Equals(checksum, "CRC32", StringComparison.OrdinalIgnoreCase) ? BinlogChecksum.Crc32 : BinlogChecksum.None);
             log.LogInformation("Streaming the binlog of {Endpoint} ({Version}) from {Position}.", settings.Endpoint, ServerVersion, position);
-            return new StreamSession(connection, decoder, options.HeartbeatPeriod * 3 + options.Timeout, position);
+            // Silence counts only while waiting for bytes: a large event over a slow link, or a slow consumer, is not silence.
+            connection.IdleTimeout = options.HeartbeatPeriod * 3 + options.Timeout;
+            return new StreamSession(connection, decoder, connection.IdleTimeout.Value, position);
         }
         catch (OperationCanceledException) when (!outerToken.IsCancellationRequested)
         {
@@ -200,32 +202,18 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
     /// <summary>One dump connection: reads packets, turns them into events, watches for silence.</summary>
     private sealed class StreamSession(ProtocolConnection connection, BinlogEventDecoder decoder, TimeSpan silenceLimit, BinlogPosition start) : IAsyncDisposable
     {
-        // One token source for the session, armed only while waiting for the server and re-armed whenever bytes
-        // arrive (a large event over a slow link is not silence; a slow consumer is not either). No allocation per event.
-        private CancellationTokenSource? silence;
-
         public async ValueTask<BinlogEvent?> NextAsync(CancellationToken cancellationToken)
         {
-            if (silence is null || silence.IsCancellationRequested)
-            {
-                // A timer that fired just as the last packet completed leaves a spent source: start afresh.
-                silence?.Dispose();
-                silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                connection.DataReceived = RearmSilence;
-            }
-
-            silence.CancelAfter(silenceLimit);
             ReadOnlyMemory<byte> packet;
             try
             {
-                packet = await connection.ReadPacketAsync(silence.Token).ConfigureAwait(false);
+                packet = await connection.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (TimeoutException)
             {
                 throw new TimeoutException($"The source sent nothing, not even a heartbeat, for {silenceLimit.TotalSeconds:0} s.");
             }
 
-            silence.CancelAfter(Timeout.InfiniteTimeSpan);
             switch (ProtocolConnection.FirstByte(packet))
             {
                 case 0x00:
@@ -246,12 +234,6 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
             }
         }
 
-        private void RearmSilence() => silence?.CancelAfter(silenceLimit);
-
-        public ValueTask DisposeAsync()
-        {
-            silence?.Dispose();
-            return connection.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 }

@@ -15,8 +15,14 @@ internal sealed class PacketChannel(Stream stream) : IAsyncDisposable
 
     public Stream Stream { get; private set; } = stream;
 
-    /// <summary>Called whenever bytes arrive, also in the middle of a packet: a watchdog re-arms itself here.</summary>
-    public Action? DataReceived { get; set; }
+    private CancellationTokenSource? idle;
+
+    /// <summary>
+    /// When set, waiting longer than this for the server's next bytes fails with <see cref="TimeoutException"/>. Only
+    /// waiting counts: every chunk that arrives starts the clock again (a large packet over a slow link is not
+    /// silence), and time between reads (a slow consumer) is not measured.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
 
     /// <summary>The sequence id the next packet written will carry.</summary>
     public byte Sequence { get; set; }
@@ -77,7 +83,11 @@ internal sealed class PacketChannel(Stream stream) : IAsyncDisposable
         await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => Stream.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        idle?.Dispose();
+        return Stream.DisposeAsync();
+    }
 
     private async ValueTask<(int Length, ReadOnlyMemory<byte> Payload)> ReadOneAsync(CancellationToken cancellationToken)
     {
@@ -109,14 +119,43 @@ internal sealed class PacketChannel(Stream stream) : IAsyncDisposable
 
         while (end - start < count)
         {
-            var read = await Stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+            var read = await ReadSomeAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new EndOfStreamException($"The server closed the connection ({end - start} of {count} bytes of a packet received).");
             }
 
             end += read;
-            DataReceived?.Invoke();
+        }
+    }
+
+    private async ValueTask<int> ReadSomeAsync(Memory<byte> into, CancellationToken cancellationToken)
+    {
+        if (IdleTimeout is not { } limit)
+        {
+            return await Stream.ReadAsync(into, cancellationToken).ConfigureAwait(false);
+        }
+
+        // One token source, reset for each read (TryReset fails only once it has fired: then a new one).
+        if (idle is null || !idle.TryReset())
+        {
+            idle?.Dispose();
+            idle = new CancellationTokenSource();
+        }
+
+        idle.CancelAfter(limit);
+        using var caller = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), idle);
+        try
+        {
+            return await Stream.ReadAsync(into, idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The server sent nothing for {limit.TotalSeconds:0} s.");
+        }
+        catch (OperationCanceledException)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
     }
 

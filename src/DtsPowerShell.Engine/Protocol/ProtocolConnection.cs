@@ -127,11 +127,11 @@ internal sealed class ProtocolConnection : IAsyncDisposable
     /// <summary>The next packet; valid until the next read.</summary>
     public ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken) => channel.ReadPacketAsync(cancellationToken);
 
-    /// <summary>Called whenever bytes arrive from the server, also in the middle of a packet.</summary>
-    public Action? DataReceived
+    /// <summary>Waiting longer than this for the server's next bytes fails with <see cref="TimeoutException"/> (see <see cref="PacketChannel.IdleTimeout"/>).</summary>
+    public TimeSpan? IdleTimeout
     {
-        get => channel.DataReceived;
-        set => channel.DataReceived = value;
+        get => channel.IdleTimeout;
+        set => channel.IdleTimeout = value;
     }
 
     public ValueTask DisposeAsync() => DisposeAsync(channel, client);

@@ -60,16 +60,19 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
         Assert.NotEqual(start.File, rotate.NextFile);
         Assert.Equal(source.CurrentPosition().File, rotate.NextFile);
         Assert.Equal(rotate.NextFile, client.Committed!.File);
-        Assert.Equal(source.CurrentPosition().Position, client.Committed.Position);
+        // Not the server's current position: MariaDB may add a binlog checkpoint event after a flush at any time.
+        Assert.Equal(events.OfType<XidEvent>().Last().Header.NextPosition, client.Committed.Position);
     }
 
     [Fact]
     public async Task Receives_heartbeats_while_the_source_is_idle()
     {
+        var before = source.CurrentPosition();
         var client = new BinlogClient(source.Replication, new BinlogClientOptions { HeartbeatPeriod = FastHeartbeat });
         var events = await source.StreamUntilAsync(client, BinlogStart.Current, e => e.OfType<HeartbeatEvent>().Count() >= 2);
         Assert.All(events.OfType<HeartbeatEvent>(), h => Assert.Equal(source.CurrentPosition().File, h.File));
-        Assert.All(events.OfType<HeartbeatEvent>(), h => Assert.Equal(source.CurrentPosition().Position, h.Position));
+        // Where the idle source stands: from where the stream started to the end of the file now.
+        Assert.All(events.OfType<HeartbeatEvent>(), h => Assert.InRange(h.Position, before.Position, source.CurrentPosition().Position));
     }
 
     [Fact]

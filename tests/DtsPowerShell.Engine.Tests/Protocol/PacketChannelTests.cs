@@ -41,19 +41,33 @@ public class PacketChannelTests
     }
 
     [Fact]
-    public async Task Bytes_arriving_inside_a_packet_are_reported_so_a_slow_large_event_is_not_silence()
+    public async Task A_packet_arriving_slowly_in_small_chunks_is_not_silence()
     {
+        // 1004 bytes, 20 per read, each after 50 ms: 51 waits, at least 2.5 s in all - longer than the 2 s limit,
+        // which no single wait comes near.
         var wire = new MemoryStream();
         await new PacketChannel(wire).WritePacketAsync(new byte[1000], CancellationToken.None);
         wire.Position = 0;
-        var arrivals = 0;
-        var reader = new PacketChannel(new TrickleStream(wire, 10)) { DataReceived = () => arrivals++ };
+        var reader = new PacketChannel(new TrickleStream(wire, 20, TimeSpan.FromMilliseconds(50))) { IdleTimeout = TimeSpan.FromSeconds(2) };
         Assert.Equal(1000, (await reader.ReadPacketAsync(CancellationToken.None)).Length);
-        Assert.True(arrivals >= 100, $"{arrivals} arrivals reported for 1004 bytes read 10 at a time");
     }
 
-    /// <summary>Hands out at most a few bytes per read, as a slow link does.</summary>
-    private sealed class TrickleStream(Stream inner, int chunk) : Stream
+    [Fact]
+    public async Task A_server_that_stops_sending_is_a_timeout_and_the_callers_cancellation_stays_a_cancellation()
+    {
+        var silent = new PacketChannel(new TrickleStream(new MemoryStream([10, 0, 0, 0, 1, 2]), 100, Timeout.InfiniteTimeSpan, stallAtEnd: true)) { IdleTimeout = TimeSpan.FromMilliseconds(200) };
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () => await silent.ReadPacketAsync(CancellationToken.None));
+        Assert.Contains("sent nothing", error.Message, StringComparison.Ordinal);
+
+        using var cancel = new CancellationTokenSource();
+        var waiting = new PacketChannel(new TrickleStream(new MemoryStream([10, 0, 0, 0]), 100, Timeout.InfiniteTimeSpan, stallAtEnd: true)) { IdleTimeout = TimeSpan.FromMinutes(10) };
+        var read = waiting.ReadPacketAsync(cancel.Token).AsTask();
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+    }
+
+    /// <summary>Hands out at most a few bytes per read with a pause before each, as a slow link does; can stall at the end like a silent server.</summary>
+    private sealed class TrickleStream(Stream inner, int chunk, TimeSpan pause, bool stallAtEnd = false) : Stream
     {
         public override bool CanRead => true;
 
@@ -65,10 +79,21 @@ public class PacketChannelTests
 
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, chunk));
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            inner.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (stallAtEnd && inner.Position == inner.Length)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            else if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, cancellationToken);
+            }
+
+            return await inner.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+        }
 
         public override void Flush()
         {

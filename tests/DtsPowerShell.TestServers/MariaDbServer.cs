@@ -81,7 +81,11 @@ public sealed class MariaDbServer : IDisposable
         if (!process.HasExited)
         {
             process.Kill();
-            process.WaitForExit(10_000);
+            if (!process.WaitForExit(10_000))
+            {
+                // A second server on the same data directory and port would fail in confusing ways.
+                throw new InvalidOperationException($"MariaDB (pid {process.Id}) did not exit within 10 s of being killed; not restarting it.");
+            }
         }
 
         process.Dispose();

@@ -106,7 +106,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
         try
         {
             ServerVersion = connection.Handshake.ServerVersion;
-            var version = Precheck.ServerVersion.Parse(ServerVersion);
+            var version = Connections.ServerVersion.Parse(ServerVersion);
             var isMariaDb = version.IsMariaDb;
             var checksum = await connection.ScalarAsync("SELECT @@GLOBAL.binlog_checksum", cancellationToken).ConfigureAwait(false);
             await connection.QueryAsync("SET @master_binlog_checksum = @@GLOBAL.binlog_checksum, @source_binlog_checksum = @@GLOBAL.binlog_checksum", cancellationToken).ConfigureAwait(false);
@@ -169,7 +169,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
         }
     }
 
-    private static async Task<BinlogPosition> ResolveStartAsync(ProtocolConnection connection, Precheck.ServerVersion version, BinlogStart start, CancellationToken cancellationToken)
+    private static async Task<BinlogPosition> ResolveStartAsync(ProtocolConnection connection, Connections.ServerVersion version, BinlogStart start, CancellationToken cancellationToken)
     {
         if (start.FromOldest)
         {

@@ -1,3 +1,4 @@
+
 namespace DtsPowerShell.Engine.Binlog;
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed record FormatDescription(ushort BinlogVersion, string ServerVersio
     /// <summary>Format description events carry a checksum algorithm byte from MySQL 5.6.1 and MariaDB 5.3 on.</summary>
     internal static bool HasChecksumAlgorithm(string serverVersion)
     {
-        var version = Precheck.ServerVersion.Parse(serverVersion);
+        var version = Connections.ServerVersion.Parse(serverVersion);
         return (version.Major, version.Minor, version.Patch).CompareTo(version.IsMariaDb ? (5, 3, 0) : (5, 6, 1)) >= 0;
     }
 }

@@ -1,4 +1,3 @@
-using DtsPowerShell.Engine.Jobs;
 
 namespace DtsPowerShell.Engine.Connections;
 

@@ -1,4 +1,3 @@
-using DtsPowerShell.Engine.Jobs;
 using MySqlConnector;
 
 namespace DtsPowerShell.Engine.Connections;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using DtsPowerShell.Engine.Jobs;
 
 namespace DtsPowerShell.Engine.Connections;
 

@@ -1,4 +1,5 @@
 using DtsPowerShell.Engine.Selection;
+using DtsPowerShell.Engine.Connections;
 
 namespace DtsPowerShell.Engine.Jobs;
 

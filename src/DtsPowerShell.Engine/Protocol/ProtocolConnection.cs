@@ -4,7 +4,6 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using DtsPowerShell.Engine.Connections;
-using DtsPowerShell.Engine.Jobs;
 
 namespace DtsPowerShell.Engine.Protocol;
 

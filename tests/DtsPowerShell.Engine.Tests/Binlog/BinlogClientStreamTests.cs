@@ -1,6 +1,7 @@
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.TestServers;
+using DtsPowerShell.Engine.Connections;
 
 namespace DtsPowerShell.Engine.Tests.Binlog;
 
@@ -135,7 +136,7 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
     public async Task A_wrong_password_fails_with_the_servers_message()
     {
         var settings = source.Replication;
-        var client = new BinlogClient(new Connections.ConnectionSettings(settings.Endpoint, settings.User, "wrong", settings.SslMode));
+        var client = new BinlogClient(new ConnectionSettings(settings.Endpoint, settings.User, "wrong", settings.SslMode));
         var error = await Assert.ThrowsAsync<Engine.Protocol.MySqlServerException>(() => source.StreamUntilAsync(client, BinlogStart.Current, _ => false));
         Assert.Equal(1045, error.ErrorCode);
     }
@@ -148,7 +149,7 @@ public sealed class BinlogClientStreamTests(BinlogSource source) : IClassFixture
         var start = BinlogStart.At(source.CurrentPosition());
         source.Server.Sql("INSERT INTO slow.t VALUES (1, REPEAT('x', 3 * 1024 * 1024));");
         using var proxy = new ThrottlingProxy(source.Server.Host, source.Server.Port, 16 * 1024, TimeSpan.FromMilliseconds(10));
-        var client = new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.None, port: proxy.Port), new BinlogClientOptions { HeartbeatPeriod = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(1), ReconnectAttempts = 0 });
+        var client = new BinlogClient(source.ReplicationWith(DtsSslMode.None, port: proxy.Port), new BinlogClientOptions { HeartbeatPeriod = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(1), ReconnectAttempts = 0 });
         var events = await source.StreamUntilAsync(client, start, e => e.OfType<RowsEvent>().Any(r => r.Table.Database == "slow"));
         var row = events.OfType<RowsEvent>().Single(r => r.Table.Database == "slow").Rows.Single().After!;
         var payload = Assert.IsType<byte[]>(row[1]);
@@ -198,14 +199,14 @@ public sealed class BinlogClientTlsTests
         using var source = BinlogSource.Start(new MariaDbServerOptions { Tls = true });
         source.Server.Sql("CREATE DATABASE tls; CREATE TABLE tls.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO tls.t VALUES (1);");
         var acceptsBefore = SslAccepts(source.Server);
-        var rows = await source.StreamUntilAsync(new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.Required)), BinlogStart.Oldest, e => e.OfType<RowsEvent>().Any());
+        var rows = await source.StreamUntilAsync(new BinlogClient(source.ReplicationWith(DtsSslMode.Required)), BinlogStart.Oldest, e => e.OfType<RowsEvent>().Any());
         Assert.Single(rows.OfType<RowsEvent>());
         Assert.True(SslAccepts(source.Server) > acceptsBefore, "Required streamed over TLS");
 
-        var verifying = new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.VerifyCA));
+        var verifying = new BinlogClient(source.ReplicationWith(DtsSslMode.VerifyCA));
         await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => source.StreamUntilAsync(verifying, BinlogStart.Oldest, _ => false));
 
-        var withAuthority = new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.VerifyFull, TestCertificates.CaPath));
+        var withAuthority = new BinlogClient(source.ReplicationWith(DtsSslMode.VerifyFull, TestCertificates.CaPath));
         var verified = await source.StreamUntilAsync(withAuthority, BinlogStart.Oldest, e => e.OfType<RowsEvent>().Any());
         Assert.Equal("t", verified.OfType<RowsEvent>().Single().Table.Table);
 
@@ -218,7 +219,7 @@ public sealed class BinlogClientTlsTests
 
         try
         {
-            var wrongAuthority = new BinlogClient(source.ReplicationWith(Engine.Jobs.DtsSslMode.VerifyCA, otherAuthority));
+            var wrongAuthority = new BinlogClient(source.ReplicationWith(DtsSslMode.VerifyCA, otherAuthority));
             await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => source.StreamUntilAsync(wrongAuthority, BinlogStart.Oldest, _ => false));
         }
         finally

@@ -1,7 +1,6 @@
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.Engine.Connections;
-using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.TestServers;
 
 namespace DtsPowerShell.Engine.Tests.Binlog;

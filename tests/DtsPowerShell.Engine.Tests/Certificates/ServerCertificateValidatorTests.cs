@@ -1,7 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using DtsPowerShell.Engine.Connections;
-using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.TestServers;
 
 namespace DtsPowerShell.Engine.Tests.Certificates;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Precheck;
 using DtsPowerShell.Engine.State;
@@ -49,7 +50,7 @@ public sealed class PrecheckRunnerTests(MariaDbPair servers) : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private (SyncJob Job, Connections.ConnectionSettings Source, Connections.ConnectionSettings Target) Job(SyncJobDefinition definition)
+    private (SyncJob Job, ConnectionSettings Source, ConnectionSettings Target) Job(SyncJobDefinition definition)
     {
         var store = StateStore.Open(temp.File("state.db"));
         var job = store.Jobs.Create(definition);

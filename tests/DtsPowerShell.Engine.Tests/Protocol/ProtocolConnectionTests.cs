@@ -1,5 +1,4 @@
 using DtsPowerShell.Engine.Connections;
-using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Protocol;
 using DtsPowerShell.TestServers;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace DtsPowerShell.Engine.Precheck;
+namespace DtsPowerShell.Engine.Connections;
 
 /// <summary>A server's product and version as read from <c>VERSION()</c>.</summary>
 public sealed partial record ServerVersion(bool IsMariaDb, int Major, int Minor, int Patch, string Text)

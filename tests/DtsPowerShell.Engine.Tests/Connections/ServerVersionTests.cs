@@ -1,6 +1,6 @@
-using DtsPowerShell.Engine.Precheck;
+using DtsPowerShell.Engine.Connections;
 
-namespace DtsPowerShell.Engine.Tests.Precheck;
+namespace DtsPowerShell.Engine.Tests.Connections;
 
 public class ServerVersionTests
 {

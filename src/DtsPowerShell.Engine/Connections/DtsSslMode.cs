@@ -1,4 +1,4 @@
-namespace DtsPowerShell.Engine.Jobs;
+namespace DtsPowerShell.Engine.Connections;
 
 /// <summary>How a job's connection to a server is secured.</summary>
 public enum DtsSslMode

@@ -1,6 +1,6 @@
-using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Connections;
 
-namespace DtsPowerShell.Engine.Tests.Jobs;
+namespace DtsPowerShell.Engine.Tests.Connections;
 
 public class ServerEndpointTests
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DtsPowerShell.Engine.Jobs;
+namespace DtsPowerShell.Engine.Connections;
 
 /// <summary>A MySQL server address: <c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; the port is 3306 by default.</summary>
 public sealed record ServerEndpoint(string Host, int Port)

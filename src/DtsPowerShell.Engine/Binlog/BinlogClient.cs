@@ -32,6 +32,9 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
     /// </summary>
     public BinlogPosition? Committed => tracker?.Committed;
 
+    /// <summary>How many transactions the stream has completed: it grows by one with the event that ends each.</summary>
+    public long CompletedTransactions { get; private set; }
+
     /// <summary>The version the source reported when the stream was opened.</summary>
     public string? ServerVersion { get; private set; }
 
@@ -79,7 +82,13 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
                     }
 
                     // A complete transaction or a heartbeat shows a healthy stream: failures are counted anew.
-                    if (tracker!.Observe(next) || next is HeartbeatEvent)
+                    var ended = tracker!.Observe(next);
+                    if (ended)
+                    {
+                        CompletedTransactions++;
+                    }
+
+                    if (ended || next is HeartbeatEvent)
                     {
                         failures = 0;
                     }
@@ -150,7 +159,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
             }
 
             tracker = new TransactionTracker(position.File.Length > 0 ? position : null, start.GtidSet ?? start.Position?.GtidSet);
-            var decoder = new BinlogEventDecoder { VerifyChecksums = options.VerifyChecksums };
+            var decoder = new BinlogEventDecoder { VerifyChecksums = options.VerifyChecksums, TableMapped = options.TableMapped };
             decoder.AssumeChecksum(string.Equals(checksum, "CRC32", StringComparison.OrdinalIgnoreCase) ? BinlogChecksum.Crc32 : BinlogChecksum.None);
             log.LogInformation("Streaming the binlog of {Endpoint} ({Version}) from {Position}.", settings.Endpoint, ServerVersion, position);
             // Silence counts only while waiting for bytes: a large event over a slow link, or a slow consumer, is not silence.

@@ -16,4 +16,7 @@ public sealed class BinlogClientOptions
     public int ReconnectAttempts { get; init; } = 5;
 
     public bool VerifyChecksums { get; init; } = true;
+
+    /// <summary>Completes (or refuses) each new table map before its rows are decoded; see <see cref="BinlogEventDecoder.TableMapped"/>.</summary>
+    public Action<Events.TableMapEvent>? TableMapped { get; init; }
 }

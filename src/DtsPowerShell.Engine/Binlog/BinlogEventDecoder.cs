@@ -42,6 +42,12 @@ public sealed class BinlogEventDecoder
     /// <summary>When false, checksums are stripped but not compared.</summary>
     public bool VerifyChecksums { get; set; } = true;
 
+    /// <summary>
+    /// Called with each newly parsed table map before any row of it is decoded: the place to complete its columns
+    /// (names, signedness, collations) from a schema when the binlog does not carry them. May throw to refuse the map.
+    /// </summary>
+    public Action<TableMapEvent>? TableMapped { get; init; }
+
     public static BinlogEventHeader ReadHeader(ReadOnlySpan<byte> data)
     {
         if (data.Length < HeaderLength)
@@ -154,6 +160,7 @@ public sealed class BinlogEventDecoder
                 }
 
                 var map = TableMapParser.Parse(header, body, postHeaderLength, Format.IsMariaDb);
+                TableMapped?.Invoke(map);
                 tables[map.TableId] = map;
                 tableMapBodies[map.TableId] = body.ToArray();
                 return map;

@@ -19,5 +19,19 @@ public sealed record BinlogPosition(string File, ulong Position, string? GtidSet
         return new BinlogPosition(text[..colon], position);
     }
 
+    /// <summary>
+    /// Orders positions within one server's binlog: by the file's sequence number (the digits after its last dot), then
+    /// by offset. The GTID state plays no part.
+    /// </summary>
+    public int CompareTo(BinlogPosition other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var files = SequenceOf(File).CompareTo(SequenceOf(other.File));
+        return files != 0 ? files : Position.CompareTo(other.Position);
+    }
+
+    private static ulong SequenceOf(string file) =>
+        ulong.TryParse(file.AsSpan(file.LastIndexOf('.') + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : 0;
+
     public override string ToString() => GtidSet is null ? $"{File}:{Position}" : $"{File}:{Position} ({GtidSet})";
 }

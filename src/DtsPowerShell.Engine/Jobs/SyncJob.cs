@@ -22,7 +22,8 @@ public sealed class SyncJob
         InitialSync initialSync,
         SyncJobState state,
         DateTime createdAt,
-        DateTime? lastPrecheckAt)
+        DateTime? lastPrecheckAt,
+        string? startPosition)
     {
         Id = id;
         Name = name;
@@ -41,6 +42,7 @@ public sealed class SyncJob
         State = state;
         CreatedAt = createdAt;
         LastPrecheckAt = lastPrecheckAt;
+        StartPosition = startPosition;
     }
 
     public string Id { get; }
@@ -70,6 +72,9 @@ public sealed class SyncJob
     public IReadOnlyDictionary<string, string> Mapping { get; }
 
     public InitialSync InitialSync { get; }
+
+    /// <summary>Where incremental-only sync starts (file:pos or GTID set); null for the source's position at the first start.</summary>
+    public string? StartPosition { get; }
 
     public SyncJobState State { get; }
 

@@ -3,11 +3,15 @@ using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Jobs;
 
-/// <summary>What a new job is made of; <see cref="Name"/> null means one is generated.</summary>
+/// <summary>
+/// What a new job is made of; <see cref="Name"/> null means one is generated. <see cref="StartPosition"/> (file:pos or a
+/// GTID set) is where incremental-only sync starts; null means the source's position when the job first starts.
+/// </summary>
 public sealed record SyncJobDefinition(
     string? Name,
     ConnectionSettings Source,
     ConnectionSettings Target,
     ObjectSelection Selection,
     NameMapping Mapping,
-    InitialSync InitialSync);
+    InitialSync InitialSync,
+    string? StartPosition = null);

@@ -42,5 +42,23 @@ internal static class StateMigrations
         ALTER TABLE jobs ADD COLUMN source_ssl_ca TEXT;
         ALTER TABLE jobs ADD COLUMN target_ssl_ca TEXT;
         """,
+        """
+        ALTER TABLE jobs ADD COLUMN start_position TEXT;
+        CREATE TABLE job_status (
+            job_id            TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+            progress          REAL NOT NULL DEFAULT 0,
+            rows_copied       INTEGER NOT NULL DEFAULT 0,
+            rows_total        INTEGER NOT NULL DEFAULT 0,
+            position          TEXT,
+            gtid              TEXT,
+            latency_ms        REAL,
+            events_per_second REAL NOT NULL DEFAULT 0,
+            last_error        TEXT,
+            worker_pid        INTEGER,
+            worker_started_at TEXT,
+            stop_requested    INTEGER NOT NULL DEFAULT 0,
+            updated_at        TEXT
+        );
+        """,
     ];
 }

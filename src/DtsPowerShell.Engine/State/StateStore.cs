@@ -23,6 +23,7 @@ public sealed class StateStore
         Secrets = SecretProtector.ForKeyFile(StatePaths.KeyPathFor(path));
         Jobs = new SyncJobRepository(this);
         Prechecks = new PrecheckRepository(this);
+        Status = new SyncStatusRepository(this);
     }
 
     public string Path { get; }
@@ -30,6 +31,8 @@ public sealed class StateStore
     public SyncJobRepository Jobs { get; }
 
     public PrecheckRepository Prechecks { get; }
+
+    public SyncStatusRepository Status { get; }
 
     internal SecretProtector Secrets { get; }
 

@@ -1,4 +1,4 @@
-using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Connections;
 
 namespace DtsPowerShell.Engine.Precheck.Checks;
 

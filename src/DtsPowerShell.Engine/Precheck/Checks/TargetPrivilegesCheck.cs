@@ -1,4 +1,4 @@
-using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Precheck.Checks;

@@ -1,4 +1,4 @@
-namespace DtsPowerShell.Engine.Jobs;
+namespace DtsPowerShell.Engine.Connections;
 
 /// <summary>The objects the sync itself keeps on the servers.</summary>
 public static class DtsObjects

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Selection;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+
+namespace DtsPowerShell.Engine.Apply;
+
+/// <summary>
+/// Applies a change stream to the target. Consecutive source transactions share one target transaction, which
+/// commits with the checkpoint row when it is large or old enough, or as soon as the stream is idle; a large source
+/// transaction is sent in pieces inside it, never held whole. Changes to a table still covered by its copy are
+/// skipped (already in the copy) or replayed idempotently (may be in the copy), as its copy state says.
+/// </summary>
+public sealed class ChangeApplier(
+    MySqlConnection target,
+    CheckpointStore checkpoints,
+    IReadOnlyDictionary<(string Database, string Table), TargetTable> tables,
+    IReadOnlyDictionary<(string Database, string Table), TableCopyState> copies,
+    ObjectSelection selection,
+    string jobId,
+    SyncProgress progress,
+    ApplierOptions options,
+    ILogger log)
+{
+    private readonly RowSqlBuilder sql = new();
+    private readonly byte[] jobIdBytes = Encoding.UTF8.GetBytes(jobId);
+    private MySqlTransaction? transaction;
+    private readonly Stopwatch batchAge = new();
+    private readonly Stopwatch sinceCheckpoint = Stopwatch.StartNew();
+    private readonly Stopwatch sinceHeartbeat = Stopwatch.StartNew();
+    private long batchRows;
+    private BinlogPosition? applied;
+    private BinlogPosition? written;
+
+    /// <summary>Applies changes until <paramref name="stopRequested"/> says stop (at a transaction boundary) or the stream fails.</summary>
+    public async Task RunAsync(ChannelReader<Change> changes, BinlogPosition start, Func<bool> stopRequested, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(stopRequested);
+        applied = written = start;
+        var transactionStart = start;
+        var atBoundary = true;
+        try
+        {
+            while (true)
+            {
+                if (!changes.TryRead(out var change))
+                {
+                    if (atBoundary)
+                    {
+                        await CommitAsync(cancellationToken).ConfigureAwait(false);
+                        if (stopRequested())
+                        {
+                            return;
+                        }
+                    }
+
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    wait.CancelAfter(TimeSpan.FromMilliseconds(250));
+                    try
+                    {
+                        if (!await changes.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                        {
+                            await changes.Completion.ConfigureAwait(false);
+                            return;
+                        }
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                    }
+
+                    continue;
+                }
+
+                switch (change)
+                {
+                    case RowChanges rows:
+                        atBoundary = false;
+                        await ApplyAsync(rows.Rows, transactionStart, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case StatementChange statement when StatementGuard.Refusal(statement.Query, selection) is { } refusal:
+                        throw new SyncStoppedException(refusal);
+                    case StatementChange:
+                        atBoundary = false;
+                        break;
+                    case UnsupportedChange unsupported:
+                        throw new SyncStoppedException($"The source's binlog at {applied} holds {unsupported.Reason}, which the sync cannot apply. Apply it on the target by hand and create the job again from a later position.");
+                    case TransactionEnd end:
+                        atBoundary = true;
+                        applied = transactionStart = end.Position;
+                        if (sinceHeartbeat.Elapsed > TimeSpan.FromSeconds(5))
+                        {
+                            // Without a heartbeat table, the event times are the measure (to the second).
+                            progress.Latency = DateTime.UtcNow - end.CommittedAt;
+                        }
+
+                        if (transaction is not null && (batchRows >= options.MaxBatchRows || batchAge.Elapsed >= options.MaxBatchDelay))
+                        {
+                            await CommitAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        if (stopRequested())
+                        {
+                            await CommitAsync(cancellationToken).ConfigureAwait(false);
+                            return;
+                        }
+
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                // A failure mid-batch: nothing of it stays, the stream restarts from the last checkpoint.
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                transaction = null;
+                sql.Take();
+            }
+        }
+    }
+
+    private async Task ApplyAsync(RowsEvent rows, BinlogPosition transactionStart, CancellationToken cancellationToken)
+    {
+        var key = (rows.Table.Database, rows.Table.Table);
+        if (key == (DtsObjects.Database, DtsObjects.HeartbeatTable))
+        {
+            MeasureHeartbeat(rows);
+            return;
+        }
+
+        if (!tables.TryGetValue(key, out var table))
+        {
+            return;
+        }
+
+        var mode = ApplyMode.Exact;
+        if (copies.TryGetValue(key, out var copy))
+        {
+            if (transactionStart.CompareTo(copy.From) < 0)
+            {
+                return;
+            }
+
+            mode = transactionStart.CompareTo(copy.SafeUntil) < 0 ? ApplyMode.Idempotent : ApplyMode.Exact;
+        }
+
+        if (transaction is null)
+        {
+            transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            batchAge.Restart();
+        }
+
+        foreach (var row in rows.Rows)
+        {
+            switch (rows.Kind)
+            {
+                case RowsEventKind.Insert:
+                    sql.Insert(table, row.After!, mode);
+                    break;
+                case RowsEventKind.Update:
+                    sql.Update(table, row.Before!, row.After!, mode);
+                    break;
+                case RowsEventKind.Delete:
+                    sql.Delete(table, row.Before!, mode);
+                    break;
+            }
+        }
+
+        batchRows += rows.Rows.Count;
+        if (sql.Length >= options.MaxStatementChars)
+        {
+            await SendAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendAsync(CancellationToken cancellationToken)
+    {
+        if (sql.IsEmpty)
+        {
+            return;
+        }
+
+        await using var command = new MySqlCommand(sql.Take(), target, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends what is pending and commits it with the checkpoint; with nothing pending, moves the checkpoint now and then.</summary>
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (transaction is null)
+        {
+            if (applied is not null && !ReferenceEquals(applied, written) && applied != written && sinceCheckpoint.Elapsed >= options.IdleCheckpointInterval)
+            {
+                await checkpoints.WriteAsync(target, null, new Checkpoint(SyncPhase.Incremental, applied), cancellationToken).ConfigureAwait(false);
+                Written();
+            }
+
+            return;
+        }
+
+        await SendAsync(cancellationToken).ConfigureAwait(false);
+        await checkpoints.WriteAsync(target, transaction, new Checkpoint(SyncPhase.Incremental, applied), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.DisposeAsync().ConfigureAwait(false);
+        transaction = null;
+        progress.AddApplied(batchRows);
+        log.LogDebug("Committed {Rows} row changes up to {Position}.", batchRows, applied);
+        batchRows = 0;
+        Written();
+    }
+
+    private void Written()
+    {
+        written = applied;
+        progress.Position = applied;
+        sinceCheckpoint.Restart();
+    }
+
+    private void MeasureHeartbeat(RowsEvent rows)
+    {
+        foreach (var row in rows.Rows)
+        {
+            if (row.After is [var id, long writtenAt, ..] && (id is string text ? text == jobId : id is byte[] bytes && bytes.AsSpan().SequenceEqual(jobIdBytes)))
+            {
+                progress.Latency = DateTime.UtcNow - DateTime.UnixEpoch.AddTicks(writtenAt * 10);
+                sinceHeartbeat.Restart();
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using DtsPowerShell.Engine.Binlog;
+
+namespace DtsPowerShell.Engine.Apply;
+
+/// <summary>How far a job has come, as the target holds it.</summary>
+/// <param name="Phase">What the job does next: initialise data, or apply the binlog.</param>
+/// <param name="Position">Incremental sync resumes here (null before the data initialisation has fixed it).</param>
+public sealed record Checkpoint(SyncPhase Phase, BinlogPosition? Position);
+
+/// <summary>The stages of a job that the target's checkpoint remembers.</summary>
+public enum SyncPhase
+{
+    Schema,
+    Data,
+    Incremental,
+}
+
+/// <summary>
+/// The copy of one table in the data initialisation: its rows are consistent with the source at <see cref="From"/>
+/// (changes before are in the copy, after are not); changes up to <see cref="SafeUntil"/> may already be in it and are
+/// replayed idempotently. <see cref="LastKey"/> is the key of the last row copied, as SQL literals, for resuming.
+/// </summary>
+public sealed record TableCopyState(string Database, string Table, BinlogPosition From, BinlogPosition SafeUntil, IReadOnlyList<string>? LastKey, long RowsCopied, bool Done);

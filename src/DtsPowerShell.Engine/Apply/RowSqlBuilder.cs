@@ -1,0 +1,181 @@
+using System.Text;
+using DtsPowerShell.Engine.Binlog.Events;
+
+namespace DtsPowerShell.Engine.Apply;
+
+/// <summary>
+/// Turns row changes into SQL text, several statements separated by semicolons: consecutive inserts into one table
+/// become one multi-row INSERT; updates and deletes go by the key, or for a table without one by the whole before
+/// image with LIMIT 1 (so exact duplicates stay duplicates). In <see cref="ApplyMode.Idempotent"/> mode (replaying
+/// changes the target may already hold) inserts and updates become REPLACE and a changed key deletes the old row first.
+/// </summary>
+public sealed class RowSqlBuilder
+{
+    private readonly StringBuilder sql = new();
+    private TargetTable? openInsertTable;
+    private bool openInsertReplaces;
+
+    public int Length => sql.Length;
+
+    public bool IsEmpty => sql.Length == 0;
+
+    public void Insert(TargetTable table, object?[] row, ApplyMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(row);
+        var replace = mode == ApplyMode.Idempotent && table.Source.HasKey;
+        if (openInsertTable == table && openInsertReplaces == replace)
+        {
+            sql.Append(',');
+        }
+        else
+        {
+            EndStatement();
+            sql.Append(replace ? "REPLACE INTO " : "INSERT INTO ").Append(table.QuotedName).Append(' ').Append(table.ColumnList).Append(" VALUES ");
+            openInsertTable = table;
+            openInsertReplaces = replace;
+        }
+
+        AppendValues(table, row);
+    }
+
+    public void Update(TargetTable table, object?[] before, object?[] after, ApplyMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (mode == ApplyMode.Idempotent && table.Source.HasKey)
+        {
+            if (!SameKey(table, before, after))
+            {
+                Delete(table, before, mode);
+            }
+
+            Insert(table, after, mode);
+            return;
+        }
+
+        EndStatement();
+        sql.Append("UPDATE ").Append(table.QuotedName).Append(" SET ");
+        var first = true;
+        foreach (var i in table.WrittenColumns)
+        {
+            if (ReferenceEquals(after[i], RowImage.Absent))
+            {
+                continue;
+            }
+
+            sql.Append(first ? "" : ",").Append(table.QuotedColumns[i]).Append('=');
+            SqlLiteral.Append(sql, after[i]);
+            first = false;
+        }
+
+        AppendWhere(table, before);
+        sql.Append(';');
+    }
+
+    public void Delete(TargetTable table, object?[] before, ApplyMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(before);
+        _ = mode;
+        EndStatement();
+        sql.Append("DELETE FROM ").Append(table.QuotedName);
+        AppendWhere(table, before);
+        sql.Append(';');
+    }
+
+    /// <summary>The statements so far; the builder is empty afterwards.</summary>
+    public string Take()
+    {
+        EndStatement();
+        var text = sql.ToString();
+        sql.Clear();
+        return text;
+    }
+
+    private void EndStatement()
+    {
+        if (openInsertTable is not null)
+        {
+            sql.Append(';');
+            openInsertTable = null;
+        }
+    }
+
+    private void AppendValues(TargetTable table, object?[] row)
+    {
+        sql.Append('(');
+        var written = table.WrittenColumns;
+        for (var i = 0; i < written.Count; i++)
+        {
+            if (i > 0)
+            {
+                sql.Append(',');
+            }
+
+            var value = row[written[i]];
+            if (ReferenceEquals(value, RowImage.Absent))
+            {
+                sql.Append("DEFAULT");
+            }
+            else
+            {
+                SqlLiteral.Append(sql, value);
+            }
+        }
+
+        sql.Append(')');
+    }
+
+    private void AppendWhere(TargetTable table, object?[] before)
+    {
+        sql.Append(" WHERE ");
+        var source = table.Source;
+        if (source.HasKey)
+        {
+            for (var k = 0; k < source.KeyColumns.Count; k++)
+            {
+                var i = source.KeyColumns[k];
+                sql.Append(k > 0 ? " AND " : "").Append(table.QuotedColumns[i]).Append('=');
+                SqlLiteral.Append(sql, before[i]);
+            }
+
+            return;
+        }
+
+        var first = true;
+        foreach (var i in table.WrittenColumns)
+        {
+            sql.Append(first ? "" : " AND ").Append(table.QuotedColumns[i]).Append("<=>");
+            if (source.Columns[i].IsFloat && before[i] is float)
+            {
+                // A FLOAT column compared with a literal compares as DOUBLE: the literal must be narrowed the same way.
+                sql.Append("CAST(");
+                SqlLiteral.Append(sql, before[i]);
+                sql.Append(" AS FLOAT)");
+            }
+            else
+            {
+                SqlLiteral.Append(sql, before[i]);
+            }
+
+            first = false;
+        }
+
+        sql.Append(" LIMIT 1");
+    }
+
+    private static bool SameKey(TargetTable table, object?[] before, object?[] after)
+    {
+        foreach (var i in table.Source.KeyColumns)
+        {
+            if (!Equals(before[i], after[i]) && !(before[i] is byte[] a && after[i] is byte[] b && a.AsSpan().SequenceEqual(b)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

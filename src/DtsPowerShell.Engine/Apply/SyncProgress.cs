@@ -1,0 +1,32 @@
+using DtsPowerShell.Engine.Binlog;
+
+namespace DtsPowerShell.Engine.Apply;
+
+/// <summary>Counters the copy and the applier update as they go and the status reporter reads (from another thread).</summary>
+public sealed class SyncProgress
+{
+    private long rowsCopied;
+    private long rowsTotal;
+    private long rowChangesApplied;
+
+    public long RowsCopied => Interlocked.Read(ref rowsCopied);
+
+    public long RowsTotal => Interlocked.Read(ref rowsTotal);
+
+    /// <summary>Row changes applied by the incremental sync since the worker started.</summary>
+    public long RowChangesApplied => Interlocked.Read(ref rowChangesApplied);
+
+    /// <summary>The binlog position the target has committed.</summary>
+    public BinlogPosition? Position { get; set; }
+
+    /// <summary>The latest measured latency (from the heartbeat, else from event times).</summary>
+    public TimeSpan? Latency { get; set; }
+
+    public void AddCopied(long rows) => Interlocked.Add(ref rowsCopied, rows);
+
+    public void SetCopied(long rows) => Interlocked.Exchange(ref rowsCopied, rows);
+
+    public void SetTotal(long rows) => Interlocked.Exchange(ref rowsTotal, rows);
+
+    public void AddApplied(long rows) => Interlocked.Add(ref rowChangesApplied, rows);
+}

@@ -1,0 +1,43 @@
+using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Schema;
+using DtsPowerShell.Engine.Selection;
+
+namespace DtsPowerShell.Engine.Apply;
+
+/// <summary>A source table as it is written on the target: mapped names, the columns written (generated ones are not), its key.</summary>
+public sealed class TargetTable
+{
+    public TargetTable(TableSchema source, NameMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(mapping);
+        Source = source;
+        var (database, table) = mapping.TargetTable(source.Database, source.Name);
+        Database = database;
+        Name = table;
+        QuotedName = SqlText.Identifier(database) + "." + SqlText.Identifier(table);
+        QuotedColumns = source.Columns.Select(c => SqlText.Identifier(mapping.TargetColumn(source.Database, source.Name, c.Name))).ToArray();
+        WrittenColumns = Enumerable.Range(0, source.Columns.Count).Where(i => !source.Columns[i].Generated).ToArray();
+        ColumnList = "(" + string.Join(",", WrittenColumns.Select(i => QuotedColumns[i])) + ")";
+    }
+
+    public TableSchema Source { get; }
+
+    public string Database { get; }
+
+    public string Name { get; }
+
+    /// <summary><c>`db`.`table`</c> on the target.</summary>
+    public string QuotedName { get; }
+
+    /// <summary>The target name of each source column, back-quoted, by source position.</summary>
+    public IReadOnlyList<string> QuotedColumns { get; }
+
+    /// <summary>Positions of the columns an insert writes.</summary>
+    public IReadOnlyList<int> WrittenColumns { get; }
+
+    /// <summary><c>(`a`,`b`)</c>: the written columns.</summary>
+    public string ColumnList { get; }
+
+    public override string ToString() => $"{Database}.{Name}";
+}

@@ -1,0 +1,102 @@
+using DtsPowerShell.Engine.Binlog.Columns;
+using DtsPowerShell.Engine.Binlog.Events;
+
+namespace DtsPowerShell.Engine.Schema;
+
+/// <summary>
+/// Completes the TABLE_MAP events of known tables with what the binlog leaves out by default (MariaDB's
+/// binlog_row_metadata=NO_LOG, MySQL 8's MINIMAL): column names, signedness, collations and ENUM/SET labels,
+/// taken from the source's schema, so rows decode as the server holds them. A map that does not match the
+/// schema (another column count or type) means the table changed: it is refused, never decoded with the wrong columns.
+/// </summary>
+public sealed class TableMapBinder
+{
+    private const int BinaryCollation = 63;
+    private readonly Dictionary<(string, string), TableSchema> tables;
+    private readonly IReadOnlyDictionary<string, int> collationIds;
+
+    public TableMapBinder(IEnumerable<TableSchema> tables, IReadOnlyDictionary<string, int> collationIds)
+    {
+        this.tables = tables.ToDictionary(t => (t.Database, t.Name));
+        this.collationIds = collationIds;
+    }
+
+    public void Bind(TableMapEvent map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (!tables.TryGetValue((map.Database, map.Table), out var schema))
+        {
+            return;
+        }
+
+        if (map.Columns.Count != schema.Columns.Count)
+        {
+            throw new SchemaMismatchException($"The binlog has {map.Columns.Count} columns for {schema}, its schema {schema.Columns.Count}: the table's structure changed since the job read it.");
+        }
+
+        for (var i = 0; i < map.Columns.Count; i++)
+        {
+            var column = map.Columns[i];
+            var known = schema.Columns[i];
+            if (!Fits(column.Type, known.DataType))
+            {
+                throw new SchemaMismatchException($"Column {i + 1} of {schema} is {column.Type} in the binlog but {known.ColumnType} (`{known.Name}`) in its schema: the table's structure changed since the job read it.");
+            }
+
+            column.Name ??= known.Name;
+            column.Unsigned ??= known.Unsigned;
+            if (column.Collation is null && IsCharacterType(column.Type))
+            {
+                column.Collation = known.Collation is { } name && collationIds.TryGetValue(name, out var id) ? id : known.Collation is null ? BinaryCollation : null;
+            }
+
+            if (known.Labels.Count > 0)
+            {
+                if (column.Type == ColumnType.Enum)
+                {
+                    column.EnumValues ??= known.Labels;
+                }
+                else if (column.Type == ColumnType.Set)
+                {
+                    column.SetValues ??= known.Labels;
+                }
+            }
+        }
+    }
+
+    private static bool IsCharacterType(ColumnType type) => type is ColumnType.VarChar or ColumnType.VarString or ColumnType.String
+        or ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob or ColumnType.VarCharCompressed or ColumnType.BlobCompressed;
+
+    /// <summary>Whether a binlog column type can hold a column of this data type; types it does not know pass.</summary>
+    private static bool Fits(ColumnType type, string dataType)
+    {
+        string[]? expected = type switch
+        {
+            ColumnType.Tiny => ["tinyint", "bool", "boolean"],
+            ColumnType.Short => ["smallint"],
+            ColumnType.Int24 => ["mediumint"],
+            ColumnType.Long => ["int", "integer"],
+            ColumnType.LongLong => ["bigint"],
+            ColumnType.Float => ["float"],
+            ColumnType.Double => ["double", "real", "double precision"],
+            ColumnType.NewDecimal => ["decimal", "numeric"],
+            ColumnType.Year => ["year"],
+            ColumnType.Date or ColumnType.NewDate => ["date"],
+            ColumnType.Time or ColumnType.Time2 => ["time"],
+            ColumnType.DateTime or ColumnType.DateTime2 => ["datetime"],
+            ColumnType.Timestamp or ColumnType.Timestamp2 => ["timestamp"],
+            ColumnType.Enum => ["enum"],
+            ColumnType.Set => ["set"],
+            ColumnType.Bit => ["bit"],
+            ColumnType.VarChar or ColumnType.VarString or ColumnType.VarCharCompressed => ["varchar", "varbinary"],
+            ColumnType.String => ["char", "binary"],
+            _ => null,
+        };
+        var known = new[]
+        {
+            "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "float", "double", "decimal", "numeric", "year", "date", "time",
+            "datetime", "timestamp", "enum", "set", "bit", "varchar", "varbinary", "char", "binary",
+        };
+        return expected is null || expected.Contains(dataType) || !known.Contains(dataType);
+    }
+}

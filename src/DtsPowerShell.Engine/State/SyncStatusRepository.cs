@@ -1,0 +1,145 @@
+using System.Globalization;
+using DtsPowerShell.Engine.Jobs;
+using Microsoft.Data.Sqlite;
+
+namespace DtsPowerShell.Engine.State;
+
+/// <summary>
+/// The running side of a job in the state file: its state, counters and position as the worker writes them, the
+/// worker's identity (process id and start time), and the stop request the cmdlets leave for it.
+/// </summary>
+public sealed class SyncStatusRepository
+{
+    private readonly StateStore store;
+
+    internal SyncStatusRepository(StateStore store) => this.store = store;
+
+    /// <summary>The status of a job as stored, or null when the job is not in the state file.</summary>
+    public SyncStatus? Get(SyncJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        using var connection = store.Connect();
+        using var select = connection.CreateCommand();
+        select.CommandText =
+            "SELECT j.state, s.progress, s.rows_copied, s.rows_total, s.position, s.gtid, s.latency_ms, s.events_per_second, " +
+            "s.last_error, s.worker_pid, s.updated_at FROM jobs j LEFT JOIN job_status s ON s.job_id = j.id WHERE j.id = $id";
+        select.Parameters.AddWithValue("$id", job.Id);
+        using var reader = select.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        return new SyncStatus
+        {
+            Id = job.Id,
+            Name = job.Name,
+            State = Enum.Parse<SyncJobState>(reader.GetString(0)),
+            Progress = reader.IsDBNull(1) ? 0 : reader.GetDouble(1),
+            RowsCopied = reader.IsDBNull(2) ? 0 : reader.GetInt64(2),
+            RowsTotal = reader.IsDBNull(3) ? 0 : reader.GetInt64(3),
+            Position = reader.IsDBNull(4) ? null : reader.GetString(4),
+            Gtid = reader.IsDBNull(5) ? null : reader.GetString(5),
+            Latency = reader.IsDBNull(6) ? null : TimeSpan.FromMilliseconds(reader.GetDouble(6)),
+            EventsPerSecond = reader.IsDBNull(7) ? 0 : reader.GetDouble(7),
+            LastError = reader.IsDBNull(8) ? null : reader.GetString(8),
+            WorkerProcessId = reader.IsDBNull(9) ? null : reader.GetInt32(9),
+            UpdatedAt = reader.IsDBNull(10) ? null : Parse(reader.GetString(10)),
+        };
+    }
+
+    /// <summary>The worker process recorded for a job (id and start time), or null when none was.</summary>
+    public (int ProcessId, DateTime StartedAt)? GetWorker(string jobId)
+    {
+        using var connection = store.Connect();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT worker_pid, worker_started_at FROM job_status WHERE job_id = $id AND worker_pid IS NOT NULL";
+        select.Parameters.AddWithValue("$id", jobId);
+        using var reader = select.ExecuteReader();
+        return reader.Read() ? (reader.GetInt32(0), Parse(reader.GetString(1))) : null;
+    }
+
+    /// <summary>Sets the job's state; with <paramref name="error"/> also its last error (an empty string clears it).</summary>
+    public void SetState(string jobId, SyncJobState state, string? error = null)
+    {
+        Execute(
+            "UPDATE jobs SET state = $state WHERE id = $id;" +
+            "INSERT INTO job_status (job_id, updated_at) VALUES ($id, $now) ON CONFLICT(job_id) DO UPDATE SET updated_at = $now" +
+            (error is null ? ";" : ", last_error = NULLIF($error, '');"),
+            jobId,
+            ("$state", state.ToString()),
+            ("$error", error));
+    }
+
+    /// <summary>Records the worker that runs the job; clears an earlier stop request and error.</summary>
+    public void SetWorker(string jobId, int processId, DateTime startedAt)
+    {
+        Execute(
+            "INSERT INTO job_status (job_id, worker_pid, worker_started_at, stop_requested, last_error, updated_at) VALUES ($id, $pid, $started, 0, NULL, $now) " +
+            "ON CONFLICT(job_id) DO UPDATE SET worker_pid = $pid, worker_started_at = $started, stop_requested = 0, last_error = NULL, updated_at = $now;",
+            jobId,
+            ("$pid", processId),
+            ("$started", Format(startedAt)));
+    }
+
+    /// <summary>Forgets the worker (it has exited).</summary>
+    public void ClearWorker(string jobId) =>
+        Execute("UPDATE job_status SET worker_pid = NULL, worker_started_at = NULL, events_per_second = 0, updated_at = $now WHERE job_id = $id;", jobId);
+
+    /// <summary>Writes the counters and position a running worker reports.</summary>
+    public void Report(string jobId, SyncReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Execute(
+            "UPDATE job_status SET progress = $progress, rows_copied = $copied, rows_total = $total, position = $position, gtid = $gtid, " +
+            "latency_ms = $latency, events_per_second = $eps, last_error = $error, updated_at = $now WHERE job_id = $id;" +
+            "UPDATE jobs SET state = $state WHERE id = $id AND state <> $stopping;",
+            jobId,
+            ("$progress", report.Progress),
+            ("$copied", report.RowsCopied),
+            ("$total", report.RowsTotal),
+            ("$position", report.Position),
+            ("$gtid", report.Gtid),
+            ("$latency", report.Latency?.TotalMilliseconds),
+            ("$eps", report.EventsPerSecond),
+            ("$error", report.LastError),
+            ("$state", report.State.ToString()),
+            ("$stopping", nameof(SyncJobState.Stopping)));
+    }
+
+    /// <summary>Asks the job's worker to stop; it reads this at least once a second.</summary>
+    public void RequestStop(string jobId) =>
+        Execute(
+            "UPDATE job_status SET stop_requested = 1, updated_at = $now WHERE job_id = $id;" +
+            "UPDATE jobs SET state = $state WHERE id = $id;",
+            jobId,
+            ("$state", nameof(SyncJobState.Stopping)));
+
+    public bool IsStopRequested(string jobId)
+    {
+        using var connection = store.Connect();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT stop_requested FROM job_status WHERE job_id = $id";
+        select.Parameters.AddWithValue("$id", jobId);
+        return select.ExecuteScalar() is long flag && flag != 0;
+    }
+
+    private void Execute(string sql, string jobId, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = store.Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", jobId);
+        command.Parameters.AddWithValue("$now", Format(DateTime.UtcNow));
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private static string Format(DateTime time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTime Parse(string text) => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}

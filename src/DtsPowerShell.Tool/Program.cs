@@ -1,10 +1,11 @@
 using DtsPowerShell.Tool;
 
-// The command-line host of the engine: tools for operators and benchmarks (later also the sync worker).
+// The command-line host of the engine: the sync worker, and tools for operators and benchmarks.
 return args switch
 {
     ["binlog-decode", var file] => BinlogDecodeCommand.Run(file, print: null, Console.Error),
     ["binlog-decode", var file, "--print"] => BinlogDecodeCommand.Run(file, Console.OpenStandardOutput(), Console.Error),
+    ["worker", "--state", var state, "--job", var job] => WorkerCommand.Run(state, job),
     _ => Usage(),
 };
 
@@ -12,5 +13,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dts binlog-decode FILE [--print]");
     Console.Error.WriteLine("  Decodes every event of a binlog file; with --print writes each event and row as text to stdout.");
+    Console.Error.WriteLine("usage: dts worker --state STATE_FILE --job JOB_ID");
+    Console.Error.WriteLine("  Runs a sync job until it is stopped or fails (Start-DtsSync starts it; logs go to logs/JOB_ID.log beside the state file).");
     return 2;
 }

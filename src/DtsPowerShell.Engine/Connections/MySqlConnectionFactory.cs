@@ -5,7 +5,35 @@ namespace DtsPowerShell.Engine.Connections;
 /// <summary>Builds MySqlConnector connections for a job's settings, in UTC and with bounded waits.</summary>
 public static class MySqlConnectionFactory
 {
-    public static MySqlConnection Create(ConnectionSettings settings, TimeSpan timeout, string? database = null)
+    /// <summary>
+    /// The session settings of every sync connection: UTC, so TIMESTAMP values never shift whatever the servers'
+    /// time_zone; zero stays zero in AUTO_INCREMENT columns; zero dates are values; backslash escapes on (our literals
+    /// rely on it); and the variable that the target's triggers test, so they do not fire for the sync's own writes.
+    /// </summary>
+    public const string SyncSessionSql =
+        "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', @dts_applying = 1";
+
+    /// <summary>Opens a connection for the sync: values as the server holds them (zero dates, TINYINT(1) and CHAR(36) as such), no command timeout, the <see cref="SyncSessionSql"/> settings.</summary>
+    public static async Task<MySqlConnection> OpenForSyncAsync(ConnectionSettings settings, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var connection = Create(settings, timeout, forSync: true);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new MySqlCommand(SyncSessionSql, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public static MySqlConnection Create(ConnectionSettings settings, TimeSpan timeout, string? database = null) => Create(settings, timeout, forSync: false, database);
+
+    private static MySqlConnection Create(ConnectionSettings settings, TimeSpan timeout, bool forSync, string? database = null)
     {
         var seconds = (uint)Math.Max(1, Math.Ceiling(timeout.TotalSeconds));
         var builder = new MySqlConnectionStringBuilder
@@ -25,6 +53,15 @@ public static class MySqlConnectionFactory
             ConnectionReset = false,
             ApplicationName = "DtsPowerShell",
         };
+        if (forSync)
+        {
+            builder.AllowZeroDateTime = true;
+            builder.TreatTinyAsBoolean = false;
+            builder.GuidFormat = MySqlGuidFormat.None;
+            builder.DefaultCommandTimeout = 0;
+            builder.AllowUserVariables = true;
+        }
+
         var connection = new MySqlConnection(builder.ConnectionString);
         if (settings.SslMode is DtsSslMode.VerifyCA or DtsSslMode.VerifyFull)
         {

@@ -76,6 +76,21 @@ public static class SourceSchemaReader
         }).ToList();
     }
 
+    /// <summary>Collation ids by name, as the source numbers them (TABLE_MAP metadata uses the ids).</summary>
+    public static async Task<IReadOnlyDictionary<string, int>> ReadCollationIdsAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        await using var command = new MySqlCommand("SELECT COLLATION_NAME, ID FROM information_schema.COLLATIONS WHERE ID IS NOT NULL", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return ids;
+    }
+
     /// <summary>The primary key, else the first unique key whose columns are all NOT NULL and whole (no prefix).</summary>
     private static int[] ChooseKey(List<ColumnSchema> columns, List<(string Index, bool Unique, string Column, bool Prefix)> indexes)
     {

@@ -1,0 +1,46 @@
+using System.Globalization;
+using DtsPowerShell.Engine.Connections;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+
+namespace DtsPowerShell.Engine.Sync;
+
+/// <summary>
+/// Writes the job's row in the source's heartbeat table about once a second, stamped with this process's clock, so
+/// the applier measures latency when the row arrives applied. An account that may not write it gets a warning once;
+/// latency then comes from event times.
+/// </summary>
+internal sealed class HeartbeatWriter(ConnectionSettings source, string jobId, TimeSpan timeout, ILogger log)
+{
+    private static readonly string Table = $"{SqlText.Identifier(DtsObjects.Database)}.{SqlText.Identifier(DtsObjects.HeartbeatTable)}";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await MySqlConnectionFactory.OpenForSyncAsync(source, timeout, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection,
+                $"CREATE DATABASE IF NOT EXISTS {SqlText.Identifier(DtsObjects.Database)}; CREATE TABLE IF NOT EXISTS {Table} (job_id VARCHAR(64) NOT NULL PRIMARY KEY, written_at BIGINT NOT NULL) ENGINE=InnoDB",
+                cancellationToken).ConfigureAwait(false);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var microseconds = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+                await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"REPLACE INTO {Table} (job_id, written_at) VALUES ({SqlText.Quote(jobId)}, {microseconds})"), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (MySqlException e) when (!TransientErrors.IsTransient(e))
+        {
+            log.LogWarning("No heartbeat on the source ({Error}); latency is measured from event times, to the second.", e.Message);
+        }
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,227 @@
+using System.Threading.Channels;
+using DtsPowerShell.Engine.Apply;
+using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Schema;
+using DtsPowerShell.Engine.Snapshot;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+
+namespace DtsPowerShell.Engine.Sync;
+
+/// <summary>
+/// Runs one job to the end: schema initialisation, data initialisation, then the binlog applied for as long as it
+/// runs. Where it stands lives on the target (<see cref="CheckpointStore"/>), so a run that was killed at any instant
+/// goes on from there. Transient failures (a server restarting, a dropped link) are retried with back-off; anything
+/// else stops the job as Failed with what happened.
+/// </summary>
+public sealed class SyncWorker(SyncJob job, ConnectionSettings source, ConnectionSettings target, SyncWorkerOptions options, ILogger log)
+{
+    private readonly CheckpointStore checkpoints = new(job.Id);
+    private volatile bool stopRequested;
+    private readonly CancellationTokenSource stopping = new();
+
+    public SyncProgress Progress { get; } = new();
+
+    public SyncJobState State { get; private set; } = SyncJobState.Starting;
+
+    /// <summary>What stopped the job, or the transient failure it is retrying after.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Whether the initial sync is finished (progress is then 100).</summary>
+    public bool InitialSyncDone { get; private set; }
+
+    /// <summary>Asks the run to stop at the next transaction boundary (between chunks while copying).</summary>
+    public void RequestStop()
+    {
+        stopRequested = true;
+        stopping.Cancel();
+    }
+
+    /// <summary>Runs until stopped (returns <see cref="SyncJobState.Stopped"/>) or failed (<see cref="SyncJobState.Failed"/>).</summary>
+    public async Task<SyncJobState> RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (true)
+        {
+            try
+            {
+                await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+                State = SyncJobState.Stopped;
+                LastError = null;
+                return State;
+            }
+            catch (OperationCanceledException) when (stopRequested || cancellationToken.IsCancellationRequested)
+            {
+                State = SyncJobState.Stopped;
+                return State;
+            }
+            catch (Exception e) when (TransientErrors.IsTransient(e) && !stopRequested)
+            {
+                failures++;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(options.MaxRetryDelay.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(failures - 1, 10))));
+                LastError = $"Retrying in {delay.TotalSeconds:0.#} s (attempt {failures}): {e.Message}";
+                log.LogWarning(e, "Transient failure; retrying in {Delay} s (attempt {Attempt}).", delay.TotalSeconds, failures);
+                try
+                {
+                    await Task.Delay(delay, stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    State = SyncJobState.Stopped;
+                    return State;
+                }
+            }
+            catch (Exception e)
+            {
+                State = SyncJobState.Failed;
+                LastError = Describe(e);
+                log.LogError(e, "The job failed: {Error}", LastError);
+                return State;
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token);
+        var token = linked.Token;
+        await using var sourceConnection = await MySqlConnectionFactory.OpenForSyncAsync(source, options.Timeout, token).ConfigureAwait(false);
+        await using var targetConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, token).ConfigureAwait(false);
+        await CheckpointStore.CreateAsync(targetConnection, token).ConfigureAwait(false);
+        var tables = await SourceSchemaReader.ReadAsync(sourceConnection, job.Selection, token).ConfigureAwait(false);
+        var targets = tables.ToDictionary(t => (t.Database, t.Name), t => new TargetTable(t, job.NameMapping));
+        var checkpoint = await checkpoints.ReadAsync(targetConnection, token).ConfigureAwait(false)
+            ?? await FirstCheckpointAsync(sourceConnection, targetConnection, token).ConfigureAwait(false);
+
+        if (checkpoint.Phase == SyncPhase.Schema)
+        {
+            State = SyncJobState.InitializingSchema;
+            await new SchemaInitializer(sourceConnection, targetConnection, job.Selection, job.NameMapping, log).CreateTablesAsync(tables, token).ConfigureAwait(false);
+            Failpoint.Hit("schema-init");
+            checkpoint = new Checkpoint(SyncPhase.Data, null);
+            await checkpoints.WriteAsync(targetConnection, null, checkpoint, token).ConfigureAwait(false);
+        }
+
+        if (checkpoint.Phase == SyncPhase.Data)
+        {
+            var start = await CopyDataAsync(targetConnection, sourceConnection, tables, targets, token).ConfigureAwait(false);
+            if (job.InitialSync.HasFlag(InitialSync.Schema))
+            {
+                await new SchemaInitializer(sourceConnection, targetConnection, job.Selection, job.NameMapping, log).CreateTriggersAsync(token).ConfigureAwait(false);
+            }
+
+            checkpoint = new Checkpoint(SyncPhase.Incremental, start);
+            await checkpoints.WriteAsync(targetConnection, null, checkpoint, token).ConfigureAwait(false);
+        }
+
+        InitialSyncDone = true;
+        State = SyncJobState.Synchronizing;
+        Progress.Position ??= checkpoint.Position;
+        var copies = (await checkpoints.ReadTablesAsync(targetConnection, token).ConfigureAwait(false))
+            .Where(c => c.SafeUntil.CompareTo(checkpoint.Position!) > 0 || c.From.CompareTo(checkpoint.Position!) > 0)
+            .ToDictionary(c => (c.Database, c.Table));
+        var binder = new TableMapBinder(tables, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, token).ConfigureAwait(false));
+        await StreamAsync(targetConnection, targets, copies, binder, checkpoint.Position!, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Checkpoint> FirstCheckpointAsync(MySqlConnection sourceConnection, MySqlConnection targetConnection, CancellationToken cancellationToken)
+    {
+        Checkpoint checkpoint;
+        if (job.InitialSync.HasFlag(InitialSync.Schema))
+        {
+            checkpoint = new Checkpoint(SyncPhase.Schema, null);
+        }
+        else if (job.InitialSync.HasFlag(InitialSync.Data))
+        {
+            checkpoint = new Checkpoint(SyncPhase.Data, null);
+        }
+        else
+        {
+            var start = job.StartPosition is { } given ? ToPosition(BinlogStart.Parse(given)) : await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
+            checkpoint = new Checkpoint(SyncPhase.Incremental, start);
+        }
+
+        await checkpoints.WriteAsync(targetConnection, null, checkpoint, cancellationToken).ConfigureAwait(false);
+        return checkpoint;
+    }
+
+    private static BinlogPosition ToPosition(BinlogStart start) => start.Position ?? new BinlogPosition("", 4, start.GtidSet);
+
+    private async Task<BinlogPosition> CopyDataAsync(MySqlConnection targetConnection, MySqlConnection sourceConnection, IReadOnlyList<TableSchema> tables, Dictionary<(string, string), TargetTable> targets, CancellationToken cancellationToken)
+    {
+        if (!job.InitialSync.HasFlag(InitialSync.Data))
+        {
+            return await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
+        }
+
+        State = SyncJobState.InitializingData;
+        var states = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false)).ToDictionary(s => (s.Database, s.Table));
+        Progress.SetTotal(tables.Sum(t => Math.Max(t.EstimatedRows, states.GetValueOrDefault((t.Database, t.Name))?.RowsCopied ?? 0)));
+        Progress.SetCopied(states.Values.Sum(s => s.RowsCopied));
+        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows };
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<(string, string), TableCopyState>(states);
+        var pending = tables.Where(t => states.GetValueOrDefault((t.Database, t.Name)) is not { Done: true }).OrderByDescending(t => t.EstimatedRows).ToList();
+        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.CopyParallelism, CancellationToken = cancellationToken }, async (table, token) =>
+        {
+            var copy = await copier.CopyAsync(targets[(table.Database, table.Name)], states.GetValueOrDefault((table.Database, table.Name)), token).ConfigureAwait(false);
+            results[(table.Database, table.Name)] = copy;
+        }).ConfigureAwait(false);
+
+        Progress.SetTotal(Progress.RowsCopied);
+        // Incremental sync starts where the oldest copy was taken; each table skips what its own copy holds.
+        return results.Values.Select(r => r.From).DefaultIfEmpty().Aggregate((BinlogPosition?)null, (min, p) => min is null || p!.CompareTo(min) < 0 ? p : min)
+            ?? await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StreamAsync(
+        MySqlConnection targetConnection,
+        Dictionary<(string, string), TargetTable> targets,
+        Dictionary<(string, string), TableCopyState> copies,
+        TableMapBinder binder,
+        BinlogPosition start,
+        CancellationToken cancellationToken)
+    {
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var client = new BinlogClient(source, new BinlogClientOptions { ReconnectAttempts = 0, Timeout = options.Timeout, HeartbeatPeriod = TimeSpan.FromSeconds(1), TableMapped = binder.Bind }, log);
+        var changes = Channel.CreateBounded<Change>(new BoundedChannelOptions(50_000) { SingleReader = true, SingleWriter = true });
+        var binlogStart = start.File.Length == 0 && start.GtidSet is { } gtids ? BinlogStart.AtGtid(gtids) : BinlogStart.At(start);
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var change in ChangeStream.ReadAsync(client, binlogStart, streaming.Token).ConfigureAwait(false))
+                {
+                    await changes.Writer.WriteAsync(change, streaming.Token).ConfigureAwait(false);
+                }
+
+                changes.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                changes.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+        var heartbeat = new HeartbeatWriter(source, job.Id, options.Timeout, log).RunAsync(streaming.Token);
+        try
+        {
+            var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, job.Selection, job.Id, Progress, options.Applier, log);
+            await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await streaming.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+        }
+    }
+
+    private static string Describe(Exception error) => error switch
+    {
+        SyncStoppedException or SchemaMismatchException or BinlogUnavailableException => error.Message,
+        InvalidDataException => $"A binlog event could not be decoded: {error.Message} Report this with the binlog file, and create the job again from a later position to go on.",
+        MySqlException mySql => $"The server refused a statement ({mySql.Number}): {mySql.Message}",
+        _ => $"{error.GetType().Name}: {error.Message}",
+    };
+}

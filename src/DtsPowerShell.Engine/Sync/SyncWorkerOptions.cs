@@ -1,0 +1,21 @@
+using DtsPowerShell.Engine.Apply;
+
+namespace DtsPowerShell.Engine.Sync;
+
+/// <summary>How a worker runs a job.</summary>
+public sealed class SyncWorkerOptions
+{
+    /// <summary>Connecting and each setup query fail after this long.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tables copied at once in the data initialisation.</summary>
+    public int CopyParallelism { get; init; } = 4;
+
+    /// <summary>Rows per committed chunk of a table copy.</summary>
+    public int ChunkRows { get; init; } = 20_000;
+
+    public ApplierOptions Applier { get; init; } = new();
+
+    /// <summary>The longest wait between retries of a transient failure.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+}

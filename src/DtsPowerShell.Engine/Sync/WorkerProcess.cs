@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace DtsPowerShell.Engine.Sync;
+
+/// <summary>
+/// Starts a job's worker (the <c>dts</c> host, <c>dts worker</c>) detached from the caller: no console, its own
+/// session on Linux and macOS (it calls setsid itself), so it outlives the PowerShell session that started it. A
+/// worker is known by its process id together with its start time, so a reused id is never taken for it.
+/// </summary>
+public static class WorkerProcess
+{
+    public const string PathVariable = "DTS_WORKER_PATH";
+
+    public static (int ProcessId, DateTime StartedAt) Start(string statePath, string jobId)
+    {
+        var worker = WorkerAssembly();
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            UseShellExecute = false,
+            CreateNoWindow = true,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(statePath)!,
+        };
+        foreach (var argument in new[] { worker, "worker", "--state", statePath, "--job", jobId })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"The worker '{worker}' did not start.");
+        process.StandardInput.Close();
+        return (process.Id, process.StartTime.ToUniversalTime());
+    }
+
+    /// <summary>Whether the process with this id is the worker that started at <paramref name="startedAt"/> and still runs.</summary>
+    public static bool IsAlive(int processId, DateTime startedAt)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited && Math.Abs((process.StartTime.ToUniversalTime() - startedAt.ToUniversalTime()).TotalSeconds) < 1;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Kills the worker (when it is still that worker) and waits for it to go.</summary>
+    public static void Kill(int processId, DateTime startedAt, TimeSpan wait)
+    {
+        if (!IsAlive(processId, startedAt))
+        {
+            return;
+        }
+
+        using var process = Process.GetProcessById(processId);
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(wait);
+    }
+
+    /// <summary>Makes the calling worker the leader of a new session, away from the terminal of whoever started it.</summary>
+    public static void Detach()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            _ = setsid();
+        }
+    }
+
+    private static string WorkerAssembly()
+    {
+        if (Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var here = Path.GetDirectoryName(typeof(WorkerProcess).Assembly.Location)!;
+        foreach (var candidate in new[] { Path.Combine(here, "..", "worker", "dts.dll"), Path.Combine(here, "dts.dll") })
+        {
+            if (File.Exists(candidate))
+            {
+                return Path.GetFullPath(candidate);
+            }
+        }
+
+        throw new FileNotFoundException($"The sync worker (dts.dll) is not installed beside the module ('{Path.Combine(here, "..", "worker")}'). Reinstall the module, or set {PathVariable} to the worker's dts.dll.");
+    }
+
+    private static string DotnetHost()
+    {
+        if (Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return current;
+        }
+
+        // <root>/shared/Microsoft.NETCore.App/<version>/ holds the runtime; the host is <root>/dotnet.
+        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var host = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(host) ? host : "dotnet";
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setsid();
+}

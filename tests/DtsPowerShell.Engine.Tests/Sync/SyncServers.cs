@@ -1,0 +1,105 @@
+using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Selection;
+using DtsPowerShell.Engine.State;
+using DtsPowerShell.TestServers;
+
+namespace DtsPowerShell.Engine.Tests.Sync;
+
+/// <summary>
+/// A source (server defaults; time zone +05:00 so a TIMESTAMP that shifts shows) and a target for the sync tests of one
+/// class, with a state file; helpers to compare tables and wait for conditions.
+/// </summary>
+public sealed class SyncServers : IDisposable
+{
+    private readonly TempDirectory folder = new();
+
+    public SyncServers()
+    {
+        var sourceOptions = new MariaDbServerOptions();
+        sourceOptions.ExtraArguments.Add("--default-time-zone=+05:00");
+        var source = Task.Run(() => MariaDbServer.Start(sourceOptions));
+        var target = Task.Run(() => MariaDbServer.Start());
+        Source = source.GetAwaiter().GetResult();
+        Target = target.GetAwaiter().GetResult();
+        Store = StateStore.Open(folder.File("state.db"));
+    }
+
+    public MariaDbServer Source { get; }
+
+    public MariaDbServer Target { get; }
+
+    public StateStore Store { get; }
+
+    public ConnectionSettings SourceSettings => new(new ServerEndpoint(Source.Host, Source.Port), "root", "", DtsSslMode.None);
+
+    public ConnectionSettings TargetSettings => new(new ServerEndpoint(Target.Host, Target.Port), "root", "", DtsSslMode.None);
+
+    public SyncJob CreateJob(string[] objects, InitialSync initialSync = InitialSync.Schema | InitialSync.Data, IDictionary<string, string>? mapping = null, string? startPosition = null)
+    {
+        var selection = ObjectSelection.Parse(objects);
+        return Store.Jobs.Create(new SyncJobDefinition(null, SourceSettings, TargetSettings, selection,
+            NameMapping.Create(mapping ?? new Dictionary<string, string>(), selection), initialSync, startPosition));
+    }
+
+    /// <summary>CHECKSUM TABLE and the row count of a table on a server.</summary>
+    public static string Fingerprint(MariaDbServer server, string table) =>
+        server.Sql($"CHECKSUM TABLE {table}").Split('\t')[^1] + "/" + server.Sql($"SELECT COUNT(*) FROM {table}");
+
+    /// <summary>Waits until each source table equals its target table (same checksum and count), or fails naming the first that does not.</summary>
+    public void WaitUntilEqual(TimeSpan deadline, params (string Source, string Target)[] tables)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            var differing = tables.Where(t => !TryFingerprint(Target, t.Target, out var target) || Fingerprint(Source, t.Source) != target).ToList();
+            if (differing.Count == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                var (s, t) = differing[0];
+                Assert.Fail($"{s} (source {Fingerprint(Source, s)}) and {t} (target {(TryFingerprint(Target, t, out var f) ? f : "missing")}) still differ after {deadline.TotalSeconds} s.");
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    public static void WaitFor(Func<bool> condition, TimeSpan deadline, string what)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                Assert.Fail($"Timed out after {deadline.TotalSeconds} s waiting for {what}.");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    public void Dispose()
+    {
+        Source.Dispose();
+        Target.Dispose();
+        folder.Dispose();
+    }
+
+    private static bool TryFingerprint(MariaDbServer server, string table, out string fingerprint)
+    {
+        try
+        {
+            fingerprint = Fingerprint(server, table);
+            return !fingerprint.StartsWith("NULL", StringComparison.Ordinal);
+        }
+        catch (InvalidOperationException)
+        {
+            fingerprint = "";
+            return false;
+        }
+    }
+}

@@ -58,9 +58,11 @@ function Invoke-Build {
     Write-Host "Building the module into $ModuleOut"
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
     Invoke-Dotnet publish (Join-Path $Root 'src/DtsPowerShell') -c $Configuration -o (Join-Path $ModuleOut 'bin') --nologo -v quiet
+    # The sync worker (dts) runs as a process of its own, detached from the session that starts it.
+    Invoke-Dotnet publish (Join-Path $Root 'src/DtsPowerShell.Tool') -c $Configuration -o (Join-Path $ModuleOut 'worker') --nologo -v quiet
     Invoke-Dotnet build (Join-Path $Root 'src/DtsPowerShell.LoadContext') -c $Configuration --nologo -v quiet
     Copy-Item (Join-Path $Root "src/DtsPowerShell.LoadContext/bin/$Configuration/net10.0/DtsPowerShell.LoadContext.dll") $ModuleOut
-    Get-ChildItem (Join-Path $ModuleOut 'bin') -Filter '*.xml' | Remove-Item
+    Get-ChildItem (Join-Path $ModuleOut 'bin'), (Join-Path $ModuleOut 'worker') -Filter '*.xml' | Remove-Item
     Copy-Item (Join-Path $Root 'module/DtsPowerShell.psm1'), (Join-Path $Root 'module/DtsPowerShell.Format.ps1xml') $ModuleOut
     $manifest = Get-Content -Raw (Join-Path $Root 'module/DtsPowerShell.psd1')
     $manifest.Replace("ModuleVersion        = '0.0.0'", "ModuleVersion        = '$(Get-ModuleVersion)'") |

@@ -16,6 +16,9 @@
         'Remove-DtsSyncJob'
         'Test-DtsPrecheck'
         'Get-DtsBinlogEvent'
+        'Start-DtsSync'
+        'Stop-DtsSync'
+        'Get-DtsSyncStatus'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -19,6 +19,8 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     private const int AccessDenied = 1227;
     private const int NoSuchTable = 1146;
     private const int NoSuchDefiner = 1449;
+    private const string Part = @"(?:`(?:[^`]|``)*`|[\w$]+)";
+    private const string Name = Part + @"(?:\s*\.\s*" + Part + ")?";
 
     public async Task CreateTablesAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
     {
@@ -66,16 +68,17 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
                     continue;
                 }
 
-                var match = TriggerBody().Match(create);
+                var match = TriggerParts().Match(create);
                 if (!match.Success)
                 {
                     log.LogWarning("Trigger {Database}.{Trigger} was not created: its definition could not be read ({Definition}).", database, name, create);
                     continue;
                 }
 
-                var tableName = match.Groups["table"].Value.Trim('`');
-                var header = create[..match.Groups["table"].Index] + SqlText.Identifier(mapping.TargetTable(database, tableName).Table) + create[(match.Groups["table"].Index + match.Groups["table"].Length)..match.Groups["body"].Index];
-                var statement = Rewrite(header + "IF @dts_applying IS NULL THEN " + match.Groups["body"].Value.TrimEnd().TrimEnd(';') + "; END IF", database);
+                var table = QualifiedName.Parse(match.Groups["table"].Value, "trigger table").Parts[^1];
+                var statement = match.Groups["head"].Value + "TRIGGER " + SqlText.Identifier(name) + " " + match.Groups["timing"].Value +
+                    " ON " + SqlText.Identifier(mapping.TargetTable(database, table).Table) + " FOR EACH ROW " + match.Groups["order"].Value +
+                    "IF @dts_applying IS NULL THEN " + Rewrite(match.Groups["body"].Value.TrimEnd().TrimEnd(';'), database) + "; END IF";
                 await CreateAsync(mapping.TargetDatabase(database), statement, $"DROP TRIGGER IF EXISTS {SqlText.Identifier(name)}", cancellationToken).ConfigureAwait(false);
             }
         }
@@ -86,8 +89,10 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
         var pending = new List<(string Name, string Statement)>();
         foreach (var name in await NamesAsync("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME", database, cancellationToken).ConfigureAwait(false))
         {
-            var create = await ShowCreateAsync($"SHOW CREATE VIEW {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 1, cancellationToken).ConfigureAwait(false);
-            pending.Add((name, "CREATE OR REPLACE " + Rewrite(create!, database)["CREATE ".Length..]));
+            if (await ShowCreateAsync($"SHOW CREATE VIEW {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 1, cancellationToken).ConfigureAwait(false) is { } create)
+            {
+                pending.Add((name, "CREATE OR REPLACE " + Rewrite(create, database)["CREATE ".Length..]));
+            }
         }
 
         // A view may use another: create what can be created, then retry the rest, until a round makes no progress.
@@ -135,7 +140,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
             var create = await ShowCreateAsync($"SHOW CREATE {type} {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 2, cancellationToken).ConfigureAwait(false);
             if (create is null)
             {
-                log.LogWarning("{Type} {Database}.{Name} was not created: the source account cannot read its definition (it needs SELECT on mysql.proc or to own it).", type, database, name);
+                log.LogWarning("{Type} {Database}.{Name} was not created: the source account cannot read its definition (it needs SELECT on mysql.proc, or to own it).", type, database, name);
                 continue;
             }
 
@@ -147,9 +152,13 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     {
         foreach (var name in await NamesAsync("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @db ORDER BY EVENT_NAME", database, cancellationToken).ConfigureAwait(false))
         {
-            var create = await ShowCreateAsync($"SHOW CREATE EVENT {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 3, cancellationToken).ConfigureAwait(false);
+            if (await ShowCreateAsync($"SHOW CREATE EVENT {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 3, cancellationToken).ConfigureAwait(false) is not { } create)
+            {
+                continue;
+            }
+
             var targetDatabase = mapping.TargetDatabase(database);
-            await CreateAsync(targetDatabase, Rewrite(create!, database), $"DROP EVENT IF EXISTS {SqlText.Identifier(name)}", cancellationToken).ConfigureAwait(false);
+            await CreateAsync(targetDatabase, Rewrite(create, database), $"DROP EVENT IF EXISTS {SqlText.Identifier(name)}", cancellationToken).ConfigureAwait(false);
             // The source's event runs there; its changes arrive through the binlog. Running it here too would apply them twice.
             await ExecuteAsync(target, $"ALTER EVENT {SqlText.Identifier(targetDatabase)}.{SqlText.Identifier(name)} DISABLE ON SLAVE", cancellationToken).ConfigureAwait(false);
         }
@@ -222,11 +231,20 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
         return names;
     }
 
+    /// <summary>The definition the source shows, or null (with a warning) when the account may not see it.</summary>
     private async Task<string?> ShowCreateAsync(string sql, int column, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand(sql, source);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(column) ? reader.GetString(column) : null;
+        try
+        {
+            await using var command = new MySqlCommand(sql, source);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(column) ? reader.GetString(column) : null;
+        }
+        catch (MySqlException e) when (e.Number is 1044 or 1142 or 1227 or 1370)
+        {
+            log.LogWarning("Not created on the target: the source account may not read the definition ({Statement}: {Error}).", sql, e.Message);
+            return null;
+        }
     }
 
     private async Task UseAsync(string database, CancellationToken cancellationToken) =>
@@ -244,6 +262,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     [GeneratedRegex(@"DEFINER\s*=\s*(`(?:[^`]|``)*`|'[^']*'|[^\s@]+)@(`(?:[^`]|``)*`|'[^']*'|\S+)\s+", RegexOptions.IgnoreCase)]
     private static partial Regex Definer();
 
-    [GeneratedRegex(@"\bON\s+(?<table>`(?:[^`]|``)*`)\s+FOR\s+EACH\s+ROW\s+((FOLLOWS|PRECEDES)\s+`(?:[^`]|``)*`\s+)?(?<body>.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
-    private static partial Regex TriggerBody();
+    // CREATE [DEFINER=…] TRIGGER name timing event ON table FOR EACH ROW [FOLLOWS|PRECEDES other] body, names quoted or not, qualified or not.
+    [GeneratedRegex(@"^(?<head>CREATE\s+(DEFINER\s*=\s*\S+\s+)?)TRIGGER\s+(?<name>" + Name + @")\s+(?<timing>(BEFORE|AFTER)\s+(INSERT|UPDATE|DELETE))\s+ON\s+(?<table>" + Name + @")\s+FOR\s+EACH\s+ROW\s+(?<order>(FOLLOWS|PRECEDES)\s+" + Name + @"\s+)?(?<body>.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex TriggerParts();
 }

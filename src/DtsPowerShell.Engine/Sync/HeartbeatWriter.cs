@@ -25,7 +25,7 @@ internal sealed class HeartbeatWriter(ConnectionSettings source, string jobId, T
             while (!cancellationToken.IsCancellationRequested)
             {
                 var microseconds = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
-                await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"REPLACE INTO {Table} (job_id, written_at) VALUES ({SqlText.Quote(jobId)}, {microseconds})"), cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {Table} (job_id, written_at) VALUES ({SqlText.Quote(jobId)}, {microseconds}) ON DUPLICATE KEY UPDATE written_at = VALUES(written_at)"), cancellationToken).ConfigureAwait(false);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
         }

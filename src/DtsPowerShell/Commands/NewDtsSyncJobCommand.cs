@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using DtsPowerShell.Engine;
+using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
@@ -60,6 +61,10 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
     [ValidateNotNullOrEmpty]
     public string? TargetSslCa { get; set; }
 
+    [Parameter(HelpMessage = "With -InitialSync None: where incremental sync starts, file:position or a GTID set (default: the source's position when the job first starts).")]
+    [ValidateNotNullOrEmpty]
+    public string? StartPosition { get; set; }
+
     protected override void ProcessRecord()
     {
         SyncJobDefinition definition;
@@ -77,7 +82,8 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
                 Connection(Target, "Target", TargetCredential, TargetSslMode, TargetSslCa),
                 selection,
                 NameMapping.Create(MappingEntries(), selection),
-                ParseInitialSync(InitialSync));
+                ParseInitialSync(InitialSync),
+                ParseStartPosition());
         }
         catch (DtsInputException e)
         {
@@ -108,6 +114,27 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
         {
             yield return new(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "", Convert.ToString(entry.Value, CultureInfo.InvariantCulture) ?? "");
         }
+    }
+
+    private string? ParseStartPosition()
+    {
+        if (StartPosition is null)
+        {
+            return null;
+        }
+
+        if (ParseInitialSync(InitialSync) != Engine.Jobs.InitialSync.None)
+        {
+            throw new DtsInputException("-StartPosition applies only to incremental sync: an initial sync decides its own start.", "Add -InitialSync None, or leave -StartPosition out.");
+        }
+
+        var start = BinlogStart.Parse(StartPosition);
+        if (start.Position is null && start.GtidSet is null)
+        {
+            throw new DtsInputException($"-StartPosition '{StartPosition}' is not a binlog position or GTID set.", "Give file:position (SHOW BINARY LOGS on the source) or a GTID set; leave it out to start at the source's position when the job first starts.");
+        }
+
+        return start.ToString();
     }
 
     private static InitialSync ParseInitialSync(string[] values)

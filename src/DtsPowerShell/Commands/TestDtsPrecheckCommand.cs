@@ -8,20 +8,8 @@ namespace DtsPowerShell.Commands;
 /// <summary>Runs every precheck item of sync jobs against their servers and stores the outcome with each job.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "DtsPrecheck", DefaultParameterSetName = JobParameterSets.ByInputObject)]
 [OutputType(typeof(PrecheckResult), typeof(bool))]
-public sealed class TestDtsPrecheckCommand : DtsCmdlet
+public sealed class TestDtsPrecheckCommand : JobCmdlet
 {
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = JobParameterSets.ByInputObject, HelpMessage = "Jobs to check, e.g. from New-DtsSyncJob or Get-DtsSyncJob.")]
-    public SyncJob[] InputObject { get; set; } = [];
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Names of the jobs to check; wildcards allowed.")]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Name { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = JobParameterSets.ById, ValueFromPipelineByPropertyName = true, HelpMessage = "Ids of the jobs to check.")]
-    [ValidateNotNullOrEmpty]
-    public string[]? Id { get; set; }
-
     [Parameter(HelpMessage = "Return only $true (no item failed) or $false for each job.")]
     public SwitchParameter Quiet { get; set; }
 
@@ -31,8 +19,7 @@ public sealed class TestDtsPrecheckCommand : DtsCmdlet
 
     protected override void ProcessRecord()
     {
-        var jobs = ParameterSetName == JobParameterSets.ByInputObject ? InputObject : JobResolver.Resolve(this, Store.Jobs, Name, Id);
-        foreach (var job in jobs)
+        foreach (var job in SelectedJobs())
         {
             Check(job);
         }
@@ -40,6 +27,11 @@ public sealed class TestDtsPrecheckCommand : DtsCmdlet
 
     private void Check(SyncJob job)
     {
+        if (RefuseWhileRunning(job, "prechecked (a precheck would overwrite the state of a running job)"))
+        {
+            return;
+        }
+
         var progress = new ProgressRecord(1, "Precheck", $"Checking {job.Name} ({job.Id}): {job.Source} -> {job.Target}");
         WriteProgress(progress);
         ConnectionSettings source, target;

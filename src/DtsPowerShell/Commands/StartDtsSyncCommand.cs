@@ -1,0 +1,111 @@
+using System.Management.Automation;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Precheck;
+using DtsPowerShell.Engine.Sync;
+
+namespace DtsPowerShell.Commands;
+
+/// <summary>
+/// Starts sync jobs: each job's worker runs detached from this session (schema init, data init, then the binlog), so
+/// closing PowerShell does not stop it. A job whose latest precheck failed is refused; one without a precheck is checked first.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "DtsSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = JobParameterSets.ByInputObject)]
+[OutputType(typeof(SyncStatus))]
+public sealed class StartDtsSyncCommand : JobCmdlet
+{
+    [Parameter(HelpMessage = "Return once the job is Synchronizing (initial sync done) or has stopped, showing the initial sync's progress.")]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var job in SelectedJobs())
+        {
+            if (JobControl.IsRunning(Store, job.Id))
+            {
+                WriteWarning($"Sync job '{job.Name}' ({job.Id}) is already running; nothing was changed.");
+                WriteObject(JobControl.GetStatus(Store, job));
+                continue;
+            }
+
+            if (!PrecheckPassed(job) || !ShouldProcess($"sync job '{job.Name}' ({job.Id}): {job.Source} -> {job.Target}", "Start"))
+            {
+                continue;
+            }
+
+            try
+            {
+                JobControl.Start(Store, job);
+            }
+            catch (Exception e) when (e is FileNotFoundException or System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                Store.Status.SetState(job.Id, SyncJobState.Failed, e.Message);
+                WriteError(new ErrorRecord(e, "WorkerNotStarted", ErrorCategory.NotInstalled, job)
+                {
+                    ErrorDetails = new ErrorDetails($"The worker of sync job '{job.Name}' did not start: {e.Message}") { RecommendedAction = "Reinstall the DtsPowerShell module (its worker/ folder holds dts.dll)." },
+                });
+                continue;
+            }
+
+            WriteObject(Wait ? WaitUntilSynchronizing(job) : JobControl.GetStatus(Store, job));
+        }
+    }
+
+    private bool PrecheckPassed(SyncJob job)
+    {
+        var results = Store.Prechecks.GetLast(job.Id);
+        if (results.Count == 0)
+        {
+            WriteVerbose($"Sync job '{job.Name}' has no precheck yet; running it.");
+            var (source, target) = Store.Jobs.GetConnections(job);
+            var logger = new VerboseLogger();
+            results = new PrecheckRunner(TimeSpan.FromSeconds(10), logger).RunAsync(job, source, target, CancellationToken).GetAwaiter().GetResult();
+            logger.Drain(WriteVerbose);
+            Store.Prechecks.Save(job.Id, results, DateTime.UtcNow);
+        }
+
+        var failed = results.Where(r => r.Status == PrecheckStatus.Failed).ToList();
+        if (failed.Count == 0)
+        {
+            return true;
+        }
+
+        var message = $"Sync job '{job.Name}' ({job.Id}) did not pass its precheck: " + string.Join("; ", failed.Select(f => $"{f.Check}: {f.Message}"));
+        WriteError(new ErrorRecord(new InvalidOperationException(message), "PrecheckFailed", ErrorCategory.InvalidOperation, job)
+        {
+            ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = string.Join(" ", failed.Where(f => f.Remedy is not null).Select(f => f.Remedy)) + " Then run Test-DtsPrecheck again.",
+            },
+        });
+        return false;
+    }
+
+    private SyncStatus WaitUntilSynchronizing(SyncJob job)
+    {
+        var progress = new ProgressRecord(2, $"Initial sync of {job.Name}", "Starting");
+        try
+        {
+            while (true)
+            {
+                var status = JobControl.GetStatus(Store, job)!;
+                if (status.State is SyncJobState.Synchronizing or SyncJobState.Failed or SyncJobState.Stopped)
+                {
+                    return status;
+                }
+
+                progress.StatusDescription = status.State == SyncJobState.InitializingData
+                    ? $"{status.State}: {status.RowsCopied:N0} of about {status.RowsTotal:N0} rows"
+                    : status.State.ToString();
+                progress.PercentComplete = (int)Math.Clamp(status.Progress, 0, 100);
+                WriteProgress(progress);
+                CancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
+                CancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+# The sync through the cmdlets, on real servers with default settings: Start-DtsSync, Get-DtsSyncStatus, Stop-DtsSync.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $script:manifest = Get-DtsModuleManifest
+    Import-Module $manifest -Force
+    $script:stateDir = Join-Path ([IO.Path]::GetTempPath()) "dts-pester-sync-$([guid]::NewGuid().ToString('N'))"
+    $script:statePath = Join-Path $stateDir 'state.db'
+    $script:source = Start-TestServer -ExtraArguments '--default-time-zone=+05:00'
+    $script:target = Start-TestServer
+    Initialize-TestSource $source
+    Initialize-TestTarget $target
+
+    function New-SyncJob([string] $Name, [string[]] $Object, [string[]] $InitialSync = @('Schema', 'Data'), [string] $StartPosition) {
+        $parameters = @{}
+        if ($StartPosition) { $parameters.StartPosition = $StartPosition }
+        New-DtsSyncJob -Name $Name -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address `
+            -TargetCredential (Get-TargetCredential) -Object $Object -InitialSync $InitialSync -StatePath $statePath `
+            -SourceSslMode None -TargetSslMode None @parameters
+    }
+
+    function Get-Fingerprint($Server, [string] $Table) {
+        try { ($Server.Sql("CHECKSUM TABLE $Table") -split "`t")[-1] + '/' + $Server.Sql("SELECT COUNT(*) FROM $Table") } catch { 'missing' }
+    }
+
+    function Wait-Until([scriptblock] $Condition, [string] $What, [int] $Seconds = 90) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+
+    function Wait-Equal([string] $SourceTable, [string] $TargetTable = $SourceTable) {
+        Wait-Until { (Get-Fingerprint $source $SourceTable) -eq (Get-Fingerprint $target $TargetTable) } "$TargetTable to equal $SourceTable ($(Get-Fingerprint $source $SourceTable) vs $(Get-Fingerprint $target $TargetTable))"
+    }
+
+    $source.Sql(@'
+CREATE DATABASE crm;
+CREATE TABLE crm.customers (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40), seen TIMESTAMP NULL, balance DECIMAL(10,2)) ENGINE=InnoDB;
+CREATE TABLE crm.audit (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40)) ENGINE=InnoDB;
+CREATE TABLE crm.events_log (msg VARCHAR(40)) ENGINE=InnoDB;
+CREATE TRIGGER crm.customers_audit AFTER INSERT ON crm.customers FOR EACH ROW INSERT INTO crm.audit (what) VALUES (CONCAT('new ', NEW.name));
+INSERT INTO crm.customers (name, seen, balance) SELECT CONCAT('c', seq), FROM_UNIXTIME(1700000000 + seq), seq / 3 FROM crm.seq_1_to_5000;
+INSERT INTO crm.events_log VALUES ('same'), ('same');
+'@)
+}
+
+AfterAll {
+    Get-DtsSyncStatus -StatePath $statePath -ErrorAction Ignore | Where-Object WorkerProcessId | ForEach-Object { Stop-Process -Id $_.WorkerProcessId -Force -ErrorAction Ignore }
+    $source, $target | Where-Object { $_ } | ForEach-Object Dispose
+    Remove-Item -Recurse -Force $stateDir -ErrorAction Ignore
+}
+
+Describe 'Start-DtsSync, Get-DtsSyncStatus and Stop-DtsSync' {
+    It 'copies the schema and data, then applies changes; triggers on the target do not fire for synced rows' {
+        $status = New-SyncJob -Name 'crm' -Object 'crm' | Start-DtsSync -Wait -StatePath $statePath
+        $status.State | Should -Be 'Synchronizing'
+        $status.Progress | Should -Be 100
+        $status.RowsCopied | Should -Be 10002 -Because "5000 customers, the 5000 audit rows their trigger wrote, 2 log rows"
+        $status.WorkerProcessId | Should -BeGreaterThan 0
+        $target.Sql("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'crm'") | Should -Be '1'
+
+        $source.Sql("INSERT INTO crm.customers (name, seen, balance) VALUES ('late', '2024-02-29 12:00:00', 1.5); UPDATE crm.customers SET balance = balance * 2 WHERE id <= 100; DELETE FROM crm.customers WHERE id BETWEEN 200 AND 299; INSERT INTO crm.events_log VALUES ('same');")
+        Wait-Equal 'crm.customers'
+        Wait-Equal 'crm.audit'
+        Wait-Equal 'crm.events_log'
+        # The source trigger's row arrived through the binlog; the target trigger did not add a second one.
+        $target.Sql("SELECT COUNT(*) FROM crm.audit WHERE what = 'new late'") | Should -Be '1'
+        $target.Sql("SELECT UNIX_TIMESTAMP(seen) FROM crm.customers WHERE name = 'late'") | Should -Be ($source.Sql("SELECT UNIX_TIMESTAMP(seen) FROM crm.customers WHERE name = 'late'"))
+
+        Wait-Until { $null -ne (Get-DtsSyncStatus -Name 'crm' -StatePath $statePath).Latency } 'a latency measure'
+        $now = Get-DtsSyncStatus -Name 'crm' -StatePath $statePath
+        $now.Position | Should -Match '^.+\.\d+:\d+$'
+        $now.UpdatedAt | Should -BeGreaterThan ([DateTime]::UtcNow.AddSeconds(-10))
+        ($now | Out-String -Width 250) | Should -Match 'Id\s+Name\s+State\s+Progress\s+Latency\s+Events/s\s+Position\s+LastError'
+    }
+
+    It 'warns and changes nothing when the job already runs; refuses to remove or precheck it' {
+        $before = Get-DtsSyncStatus -Name 'crm' -StatePath $statePath
+        $again = Start-DtsSync -Name 'crm' -StatePath $statePath -WarningVariable warnings 3>$null
+        $warnings | Should -Match 'already running'
+        $again.WorkerProcessId | Should -Be $before.WorkerProcessId
+
+        Remove-DtsSyncJob -Name 'crm' -StatePath $statePath -ErrorVariable removeErrors -ErrorAction SilentlyContinue
+        $removeErrors[0].FullyQualifiedErrorId | Should -BeLike 'JobRunning*'
+        $removeErrors[0].ErrorDetails.RecommendedAction | Should -Match 'Stop-DtsSync'
+        Test-DtsPrecheck -Name 'crm' -StatePath $statePath -ErrorVariable checkErrors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $checkErrors[0].FullyQualifiedErrorId | Should -BeLike 'JobRunning*'
+        Get-DtsSyncJob -Name 'crm' -StatePath $statePath | Should -Not -BeNullOrEmpty
+    }
+
+    It 'keeps syncing after the session that started it exits; another session stops it, and a start resumes once' {
+        Stop-DtsSync -Name 'crm' -StatePath $statePath | Out-Null
+        $child = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+(Start-DtsSync -Name 'crm' -StatePath '$statePath').WorkerProcessId
+"@
+        $workerPid = [int]($child | Select-Object -Last 1)
+        Wait-Until { (Get-DtsSyncStatus -Name 'crm' -StatePath $statePath).State -eq 'Synchronizing' } 'the restarted job to synchronize'
+        (Get-DtsSyncStatus -Name 'crm' -StatePath $statePath).WorkerProcessId | Should -Be $workerPid
+        $source.Sql("INSERT INTO crm.customers (name) VALUES ('after-exit'); INSERT INTO crm.events_log VALUES ('same');")
+        Wait-Equal 'crm.customers'
+        Wait-Equal 'crm.events_log'
+
+        $stopped = Invoke-ChildPwsh @"
+Import-Module '$manifest'
+(Stop-DtsSync -Name 'crm' -StatePath '$statePath').State
+"@
+        $stopped | Select-Object -Last 1 | Should -Be 'Stopped'
+        Get-Process -Id $workerPid -ErrorAction Ignore | Should -BeNullOrEmpty
+        $status = Get-DtsSyncStatus -Name 'crm' -StatePath $statePath
+        $status.State | Should -Be 'Stopped'
+        $status.WorkerProcessId | Should -BeNullOrEmpty
+
+        $source.Sql("INSERT INTO crm.events_log VALUES ('same'), ('while-stopped'); UPDATE crm.customers SET name = 'renamed' WHERE id = 1;")
+        Start-DtsSync -Name 'crm' -StatePath $statePath | Out-Null
+        Wait-Equal 'crm.events_log'
+        Wait-Equal 'crm.customers'
+        $target.Sql("SELECT COUNT(*) FROM crm.events_log WHERE msg = 'same'") | Should -Be '5'
+    }
+
+    It 'shows a worker that died as Failed, and a start resumes without losing or repeating rows' {
+        $workerPid = (Get-DtsSyncStatus -Name 'crm' -StatePath $statePath).WorkerProcessId
+        $workerPid | Should -BeGreaterThan 0
+        Stop-Process -Id $workerPid -Force
+        Wait-Until { -not (Get-Process -Id $workerPid -ErrorAction Ignore) } 'the worker to die'
+        $dead = Get-DtsSyncStatus -Name 'crm' -StatePath $statePath
+        $dead.State | Should -Be 'Failed'
+        $dead.LastError | Should -Match 'exited unexpectedly'
+        $dead.WorkerProcessId | Should -BeNullOrEmpty
+
+        $source.Sql("INSERT INTO crm.events_log VALUES ('same'); DELETE FROM crm.customers WHERE id = 2;")
+        Start-DtsSync -Name 'crm' -StatePath $statePath -Wait | Select-Object -ExpandProperty State | Should -Be 'Synchronizing'
+        Wait-Equal 'crm.events_log'
+        Wait-Equal 'crm.customers'
+        $target.Sql("SELECT COUNT(*) FROM crm.events_log WHERE msg = 'same'") | Should -Be '6'
+        Stop-DtsSync -Name 'crm' -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Stopped'
+    }
+
+    It 'stops a job on DDL to a selected table, naming the statement' {
+        $source.Sql('CREATE DATABASE ddl; CREATE TABLE ddl.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO ddl.t VALUES (1);')
+        New-SyncJob -Name 'ddl' -Object 'ddl' | Start-DtsSync -Wait -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Synchronizing'
+        $source.Sql('ALTER TABLE ddl.t ADD COLUMN note VARCHAR(10)')
+        Wait-Until { (Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath).State -eq 'Failed' } 'the job to fail on DDL'
+        $failed = Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath
+        $failed.LastError | Should -Match 'ALTER TABLE ddl.t ADD COLUMN'
+        $failed.WorkerProcessId | Should -BeNullOrEmpty
+    }
+
+    It 'syncs only changes from a given position with -InitialSync None' {
+        $source.Sql('CREATE DATABASE inc; CREATE TABLE inc.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO inc.t VALUES (1, 1);')
+        $target.Sql('CREATE DATABASE inc; CREATE TABLE inc.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB;')
+        $position = Get-TestBinlogPosition $source
+        $source.Sql('INSERT INTO inc.t VALUES (2, 2), (3, 3); UPDATE inc.t SET v = 30 WHERE id = 3;')
+        New-SyncJob -Name 'inc' -Object 'inc.t' -InitialSync None -StartPosition $position | Start-DtsSync -Wait -StatePath $statePath |
+            Select-Object -ExpandProperty State | Should -Be 'Synchronizing'
+        Wait-Until { $target.Sql('SELECT GROUP_CONCAT(CONCAT(id, ":", v) ORDER BY id) FROM inc.t') -eq '2:2,3:30' } 'the changes after the start position'
+        Stop-DtsSync -Name 'inc' -StatePath $statePath | Out-Null
+    }
+
+    It 'refuses a start position without -InitialSync None, and one that is not a position' {
+        { New-SyncJob -Name 'bad' -Object 'inc' -StartPosition 'mysql-bin.000001:4' } | Should -Throw '*applies only to incremental sync*'
+        { New-SyncJob -Name 'bad' -Object 'inc' -InitialSync None -StartPosition 'oldest' } | Should -Throw '*is not a binlog position or GTID set*'
+    }
+
+    It 'refuses a job whose precheck fails, naming the failed items' {
+        $job = New-SyncJob -Name 'missing' -Object 'nosuchdb'
+        Start-DtsSync -InputObject $job -StatePath $statePath -ErrorVariable startErrors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $startErrors[0].FullyQualifiedErrorId | Should -BeLike 'PrecheckFailed*'
+        $startErrors[0].ToString() | Should -Match 'SourceObjects'
+        (Get-DtsSyncStatus -InputObject $job -StatePath $statePath).State | Should -Be 'PrecheckFailed'
+    }
+
+    It 'warns when stopping a job that does not run' {
+        Stop-DtsSync -Name 'missing' -StatePath $statePath -WarningVariable warnings 3>$null | Select-Object -ExpandProperty State | Should -Be 'PrecheckFailed'
+        $warnings | Should -Match 'not running'
+    }
+}

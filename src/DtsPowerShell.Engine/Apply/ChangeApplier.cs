@@ -177,6 +177,7 @@ public sealed class ChangeApplier(
         if (sql.Length >= options.MaxStatementChars)
         {
             await SendAsync(cancellationToken).ConfigureAwait(false);
+            Failpoint.Hit("apply-large-transaction");
         }
     }
 
@@ -206,8 +207,10 @@ public sealed class ChangeApplier(
         }
 
         await SendAsync(cancellationToken).ConfigureAwait(false);
+        Failpoint.Hit("apply-mid-batch");
         await checkpoints.WriteAsync(target, transaction, new Checkpoint(SyncPhase.Incremental, applied), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Failpoint.Hit("apply-after-commit");
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
         progress.AddApplied(batchRows);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Connections;
@@ -14,15 +13,17 @@ namespace DtsPowerShell.Engine.Apply;
 public sealed class CheckpointStore(string jobId)
 {
     private const string Database = DtsObjects.Database;
+    private const string Checkpoints = $"`{Database}`.`{DtsObjects.CheckpointTable}`";
+    private const string Copies = $"`{Database}`.`{DtsObjects.TableCopyTable}`";
 
     public static async Task CreateAsync(MySqlConnection target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         await ExecuteAsync(target, null,
             $"CREATE DATABASE IF NOT EXISTS `{Database}`;" +
-            $"CREATE TABLE IF NOT EXISTS `{Database}`.`sync_checkpoint` (job_id VARCHAR(64) NOT NULL PRIMARY KEY, phase VARCHAR(16) NOT NULL, " +
+            $"CREATE TABLE IF NOT EXISTS {Checkpoints} (job_id VARCHAR(64) NOT NULL PRIMARY KEY, phase VARCHAR(16) NOT NULL, " +
             "binlog_file VARCHAR(512) NULL, binlog_pos BIGINT UNSIGNED NULL, gtid_set TEXT NULL, updated_at DATETIME(6) NOT NULL) ENGINE=InnoDB;" +
-            $"CREATE TABLE IF NOT EXISTS `{Database}`.`table_copy` (job_id VARCHAR(64) NOT NULL, source_db VARCHAR(64) NOT NULL, source_table VARCHAR(64) NOT NULL, " +
+            $"CREATE TABLE IF NOT EXISTS {Copies} (job_id VARCHAR(64) NOT NULL, source_db VARCHAR(64) NOT NULL, source_table VARCHAR(64) NOT NULL, " +
             "from_file VARCHAR(512) NOT NULL, from_pos BIGINT UNSIGNED NOT NULL, safe_file VARCHAR(512) NOT NULL, safe_pos BIGINT UNSIGNED NOT NULL, " +
             "last_key LONGTEXT NULL, rows_copied BIGINT NOT NULL, done TINYINT NOT NULL, PRIMARY KEY (job_id, source_db, source_table)) ENGINE=InnoDB;",
             cancellationToken).ConfigureAwait(false);
@@ -31,7 +32,7 @@ public sealed class CheckpointStore(string jobId)
     public async Task<Checkpoint?> ReadAsync(MySqlConnection target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        await using var command = new MySqlCommand($"SELECT phase, binlog_file, binlog_pos, gtid_set FROM `{Database}`.`sync_checkpoint` WHERE job_id = @job", target);
+        await using var command = new MySqlCommand($"SELECT phase, binlog_file, binlog_pos, gtid_set FROM {Checkpoints} WHERE job_id = @job", target);
         command.Parameters.AddWithValue("@job", jobId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -48,7 +49,7 @@ public sealed class CheckpointStore(string jobId)
         ArgumentNullException.ThrowIfNull(checkpoint);
         var position = checkpoint.Position;
         return ExecuteAsync(target, transaction,
-            $"INSERT INTO `{Database}`.`sync_checkpoint` (job_id, phase, binlog_file, binlog_pos, gtid_set, updated_at) VALUES (@job, @phase, @file, @pos, @gtid, UTC_TIMESTAMP(6)) " +
+            $"INSERT INTO {Checkpoints} (job_id, phase, binlog_file, binlog_pos, gtid_set, updated_at) VALUES (@job, @phase, @file, @pos, @gtid, UTC_TIMESTAMP(6)) " +
             "ON DUPLICATE KEY UPDATE phase = VALUES(phase), binlog_file = VALUES(binlog_file), binlog_pos = VALUES(binlog_pos), gtid_set = VALUES(gtid_set), updated_at = VALUES(updated_at)",
             cancellationToken,
             ("@job", jobId), ("@phase", checkpoint.Phase.ToString()), ("@file", position?.File), ("@pos", position?.Position), ("@gtid", position?.GtidSet));
@@ -58,7 +59,7 @@ public sealed class CheckpointStore(string jobId)
     {
         ArgumentNullException.ThrowIfNull(target);
         await using var command = new MySqlCommand(
-            $"SELECT source_db, source_table, from_file, from_pos, safe_file, safe_pos, last_key, rows_copied, done FROM `{Database}`.`table_copy` WHERE job_id = @job", target);
+            $"SELECT source_db, source_table, from_file, from_pos, safe_file, safe_pos, last_key, rows_copied, done FROM {Copies} WHERE job_id = @job", target);
         command.Parameters.AddWithValue("@job", jobId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var states = new List<TableCopyState>();
@@ -81,7 +82,7 @@ public sealed class CheckpointStore(string jobId)
     {
         ArgumentNullException.ThrowIfNull(state);
         return ExecuteAsync(target, transaction,
-            $"REPLACE INTO `{Database}`.`table_copy` (job_id, source_db, source_table, from_file, from_pos, safe_file, safe_pos, last_key, rows_copied, done) " +
+            $"REPLACE INTO {Copies} (job_id, source_db, source_table, from_file, from_pos, safe_file, safe_pos, last_key, rows_copied, done) " +
             "VALUES (@job, @db, @table, @from_file, @from_pos, @safe_file, @safe_pos, @key, @rows, @done)",
             cancellationToken,
             ("@job", jobId), ("@db", state.Database), ("@table", state.Table), ("@from_file", state.From.File), ("@from_pos", state.From.Position),
@@ -91,7 +92,7 @@ public sealed class CheckpointStore(string jobId)
 
     /// <summary>Forgets the job's rows (the job is being removed, or starts its initial sync anew).</summary>
     public Task DeleteAsync(MySqlConnection target, CancellationToken cancellationToken) =>
-        ExecuteAsync(target, null, $"DELETE FROM `{Database}`.`sync_checkpoint` WHERE job_id = @job; DELETE FROM `{Database}`.`table_copy` WHERE job_id = @job;", cancellationToken, ("@job", jobId));
+        ExecuteAsync(target, null, $"DELETE FROM {Checkpoints} WHERE job_id = @job; DELETE FROM {Copies} WHERE job_id = @job;", cancellationToken, ("@job", jobId));
 
     private static async Task ExecuteAsync(MySqlConnection target, MySqlTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
@@ -103,6 +104,4 @@ public sealed class CheckpointStore(string jobId)
 
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    internal static string Describe(BinlogPosition position) => string.Create(CultureInfo.InvariantCulture, $"{position.File}:{position.Position}");
 }

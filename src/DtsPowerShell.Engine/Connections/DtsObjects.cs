@@ -6,6 +6,12 @@ public static class DtsObjects
     /// <summary>The database that holds the heartbeat table on the source and the checkpoint table on the target.</summary>
     public const string Database = "_dts";
 
+    /// <summary>The target table that holds each job's checkpoint (phase and binlog position), written with the rows it covers.</summary>
+    public const string CheckpointTable = "sync_checkpoint";
+
+    /// <summary>The target table that holds the state of each table copy of the data initialisation.</summary>
+    public const string TableCopyTable = "table_copy";
+
     /// <summary>The source table the job writes a heartbeat to, so latency is measured rather than guessed.</summary>
     public const string HeartbeatTable = "_##dts_mysql_heartbeat##_";
 

@@ -53,6 +53,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
                     await ExecuteAsync(targetConnection, transaction, statement, cancellationToken).ConfigureAwait(false);
                 }
 
+                Failpoint.Hit("copy-before-mark");
                 state = state with { LastKey = chunk.LastKey ?? state.LastKey, RowsCopied = state.RowsCopied + chunk.Rows, Done = chunk.Last };
                 await checkpoints.WriteTableAsync(targetConnection, transaction, state, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 using MySqlConnector;
@@ -30,6 +31,11 @@ internal sealed class TargetNameConflictsCheck : PrecheckItem
                     "Create them on the target first, or create the job with -InitialSync Schema,Data.");
         }
 
+        if (await StartedBeforeAsync(context, cancellationToken).ConfigureAwait(false))
+        {
+            return Passed(context, $"The job has run before: the {mapped.Count} tables on the target are its own, and it resumes from its checkpoint there.");
+        }
+
         var withRows = new List<string>();
         var empty = new List<string>();
         foreach (var table in mapped.Where(existing.Contains))
@@ -56,6 +62,21 @@ internal sealed class TargetNameConflictsCheck : PrecheckItem
             ? Warning(context, $"These tables already exist, empty, on the target and will be used as they are: {List(empty)}.",
                 "Make sure their structure matches the source, or drop them so schema initialisation creates them.")
             : Passed(context, $"None of the {mapped.Count} tables to create exists on the target.");
+    }
+
+    /// <summary>Whether the target holds this job's checkpoint (the tables there were made by it).</summary>
+    private static async Task<bool> StartedBeforeAsync(PrecheckContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = await context.TargetSession.QueryAsync($"SELECT 1 FROM `{DtsObjects.Database}`.`{DtsObjects.CheckpointTable}` WHERE job_id = @job",
+                cancellationToken, ("@job", (object?)context.Job.Id)).ConfigureAwait(false);
+            return rows.Count > 0;
+        }
+        catch (MySqlException)
+        {
+            return false;
+        }
     }
 
     private static async Task<HashSet<(string, string)>> ExistingTablesAsync(ServerSession target, IEnumerable<string> databases, CancellationToken cancellationToken)

@@ -45,13 +45,14 @@ public static class JobControl
     }
 
     /// <summary>Starts the job's worker, detached; the caller checked that none runs.</summary>
-    public static void Start(StateStore store, SyncJob job)
+    public static int Start(StateStore store, SyncJob job, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(job);
         store.Status.SetState(job.Id, SyncJobState.Starting, "");
-        var (processId, startedAt) = WorkerProcess.Start(store.Path, job.Id);
+        var (processId, startedAt) = WorkerProcess.Start(store.Path, job.Id, environment);
         store.Status.SetWorker(job.Id, processId, startedAt);
+        return processId;
     }
 
     /// <summary>Asks the worker to stop at a transaction boundary and waits; kills it after <paramref name="timeout"/>. True when it stopped by itself.</summary>

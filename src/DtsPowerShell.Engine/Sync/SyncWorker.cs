@@ -185,7 +185,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     {
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var client = new BinlogClient(source, new BinlogClientOptions { ReconnectAttempts = 0, Timeout = options.Timeout, HeartbeatPeriod = TimeSpan.FromSeconds(1), TableMapped = binder.Bind }, log);
-        var changes = Channel.CreateBounded<Change>(new BoundedChannelOptions(50_000) { SingleReader = true, SingleWriter = true });
+        var changes = Channel.CreateBounded<Change>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
         var binlogStart = start.File.Length == 0 && start.GtidSet is { } gtids ? BinlogStart.AtGtid(gtids) : BinlogStart.At(start);
         var reading = Task.Run(async () =>
         {

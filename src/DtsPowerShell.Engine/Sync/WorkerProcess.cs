@@ -12,7 +12,8 @@ public static class WorkerProcess
 {
     public const string PathVariable = "DTS_WORKER_PATH";
 
-    public static (int ProcessId, DateTime StartedAt) Start(string statePath, string jobId)
+    /// <summary>Starts the worker of a job; <paramref name="environment"/> adds variables to its environment (tests arm failpoints so).</summary>
+    public static (int ProcessId, DateTime StartedAt) Start(string statePath, string jobId, IReadOnlyDictionary<string, string>? environment = null)
     {
         var worker = WorkerAssembly();
         var start = new ProcessStartInfo(DotnetHost())
@@ -24,6 +25,13 @@ public static class WorkerProcess
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(statePath)!,
         };
+        // dts runs its batch tools fully optimised from the start; a long-running worker starts faster tiered (with dynamic PGO).
+        start.Environment["DOTNET_TieredCompilation"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in new[] { worker, "worker", "--state", statePath, "--job", jobId })
         {
             start.ArgumentList.Add(argument);

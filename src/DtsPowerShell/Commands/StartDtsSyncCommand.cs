@@ -34,7 +34,7 @@ public sealed class StartDtsSyncCommand : JobCmdlet
 
             try
             {
-                JobControl.Start(Store, job);
+                _ = JobControl.Start(Store, job);
             }
             catch (Exception e) when (e is FileNotFoundException or System.ComponentModel.Win32Exception or InvalidOperationException)
             {

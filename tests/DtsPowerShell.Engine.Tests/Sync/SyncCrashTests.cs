@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Sync;
+using Xunit.Abstractions;
+
+namespace DtsPowerShell.Engine.Tests.Sync;
+
+/// <summary>
+/// Crash safety, the way MySQL tests crash-safe replication: the worker process is killed (by a named failpoint, or
+/// at random) and started again; the target ends equal to the source, nothing lost and nothing applied twice (a
+/// table without a key keeps its exact duplicates, which a repeated or lost change would alter).
+/// </summary>
+public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output) : IClassFixture<SyncServers>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+
+    [Theory]
+    [InlineData("schema-init")]
+    [InlineData("copy-before-mark")]
+    [InlineData("apply-mid-batch")]
+    [InlineData("apply-after-commit")]
+    [InlineData("apply-large-transaction")]
+    public void AWorkerKilledAtAFailpointResumesWithNothingLostOrRepeated(string failpoint)
+    {
+        var db = "fp_" + failpoint.Replace('-', '_');
+        CreateTables(db, rows: 3000);
+        var job = servers.CreateJob([db]);
+        var pid = JobControl.Start(servers.Store, job, new Dictionary<string, string> { [Failpoint.EnvironmentVariable] = failpoint });
+        var writes = 0;
+        SyncServers.WaitFor(() =>
+        {
+            Write(db, writes++, large: failpoint == "apply-large-transaction");
+            return !IsAlive(pid);
+        }, Deadline, $"the worker to die at failpoint {failpoint}");
+        var crashed = JobControl.GetStatus(servers.Store, job)!;
+        Assert.Equal(SyncJobState.Failed, crashed.State);
+        Assert.Contains("exited unexpectedly", crashed.LastError, StringComparison.Ordinal);
+
+        JobControl.Start(servers.Store, job);
+        Write(db, writes++, large: false);
+        servers.WaitUntilEqual(Deadline, ($"{db}.keyed", $"{db}.keyed"), ($"{db}.keyless", $"{db}.keyless"));
+        Assert.True(JobControl.Stop(servers.Store, job, Deadline, CancellationToken.None));
+        Assert.Equal(SyncJobState.Stopped, JobControl.GetStatus(servers.Store, job)!.State);
+    }
+
+    [Fact]
+    public async Task FiveKillsAtRandomMomentsAcrossCopyAndApplyLoseAndRepeatNothing()
+    {
+        const string db = "random_kills";
+        CreateTables(db, rows: 300_000);
+        var job = servers.CreateJob([db]);
+        using var writing = new CancellationTokenSource();
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; !writing.IsCancellationRequested; i++)
+            {
+                Write(db, i, large: false);
+            }
+        });
+
+        var random = new Random(20261130);
+        var states = new List<SyncJobState>();
+        foreach (var phase in new[] { SyncJobState.InitializingData, SyncJobState.InitializingData, SyncJobState.Synchronizing, SyncJobState.Synchronizing, SyncJobState.Synchronizing })
+        {
+            var pid = JobControl.Start(servers.Store, job);
+            SyncServers.WaitFor(() => JobControl.GetStatus(servers.Store, job)!.State is var state && (state == phase || state == SyncJobState.Synchronizing), Deadline, $"the worker to reach {phase}");
+            // A random moment within the phase, not a synchronisation: the kill must land anywhere in it.
+            Thread.Sleep(random.Next(0, 800));
+            states.Add(JobControl.GetStatus(servers.Store, job)!.State);
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        Assert.Contains(SyncJobState.InitializingData, states);
+        Assert.Contains(SyncJobState.Synchronizing, states);
+        writing.Cancel();
+        await writer;
+        output.WriteLine($"States at the kills: {string.Join(", ", states)}");
+        JobControl.Start(servers.Store, job);
+        servers.WaitUntilEqual(Deadline, ($"{db}.keyed", $"{db}.keyed"), ($"{db}.keyless", $"{db}.keyless"));
+        Assert.True(JobControl.Stop(servers.Store, job, Deadline, CancellationToken.None));
+    }
+
+    [Fact]
+    public void AFiveHundredThousandRowTransactionIsStreamedNotHeld()
+    {
+        const string db = "big_txn";
+        servers.Source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY, pad VARCHAR(100)) ENGINE=InnoDB;");
+        var job = servers.CreateJob([db]);
+        var pid = JobControl.Start(servers.Store, job);
+        SyncServers.WaitFor(() => JobControl.GetStatus(servers.Store, job)!.State == SyncJobState.Synchronizing, Deadline, "the job to synchronize");
+        servers.Source.Sql($"INSERT INTO {db}.t SELECT seq, REPEAT('p', 100) FROM {db}.seq_1_to_500000;");
+        servers.WaitUntilEqual(Deadline, ($"{db}.t", $"{db}.t"));
+        var peak = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        output.WriteLine($"Worker peak memory after a 500,000-row transaction: {peak}");
+        Assert.True(JobControl.Stop(servers.Store, job, Deadline, CancellationToken.None));
+    }
+
+    private void CreateTables(string db, int rows) => servers.Source.Sql($"""
+        CREATE DATABASE {db};
+        CREATE TABLE {db}.keyed (id INT AUTO_INCREMENT PRIMARY KEY, v INT, pad VARCHAR(100)) ENGINE=InnoDB;
+        CREATE TABLE {db}.keyless (k VARCHAR(10), v INT) ENGINE=InnoDB;
+        INSERT INTO {db}.keyed (v, pad) SELECT seq, REPEAT('k', 60) FROM {db}.seq_1_to_{rows};
+        INSERT INTO {db}.keyless VALUES ('dup', 1), ('dup', 1), ('one', 2);
+        """);
+
+    /// <summary>One round of changes: inserts, updates, deletes, a duplicate in the keyless table; or one 2 MB transaction.</summary>
+    private void Write(string db, int i, bool large)
+    {
+        if (large)
+        {
+            servers.Source.Sql($"INSERT INTO {db}.keyed (v, pad) SELECT seq, REPEAT('L', 100) FROM {db}.seq_1_to_20000;");
+            return;
+        }
+
+        servers.Source.Sql($"""
+            INSERT INTO {db}.keyed (v, pad) VALUES ({i}, 'new');
+            UPDATE {db}.keyed SET v = v + 1 WHERE id = {1 + (i * 7919 % 2000)};
+            DELETE FROM {db}.keyed WHERE id = {2001 + i};
+            INSERT INTO {db}.keyless VALUES ('dup', 1);
+            DELETE FROM {db}.keyless WHERE k = 'dup' AND {i % 3} = 0 LIMIT 1;
+            UPDATE {db}.keyless SET v = v + 1 WHERE k = 'one';
+            """);
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

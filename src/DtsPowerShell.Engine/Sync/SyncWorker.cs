@@ -29,6 +29,9 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     /// <summary>What stopped the job, or the transient failure it is retrying after.</summary>
     public string? LastError { get; private set; }
 
+    /// <summary>Transient failures retried since the run began.</summary>
+    public int Retries { get; private set; }
+
     /// <summary>Whether the initial sync is finished (progress is then 100).</summary>
     public bool InitialSyncDone { get; private set; }
 
@@ -60,6 +63,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
             catch (Exception e) when (TransientErrors.IsTransient(e) && !stopRequested)
             {
                 failures++;
+                Retries++;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(options.MaxRetryDelay.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(failures - 1, 10))));
                 LastError = $"Retrying in {delay.TotalSeconds:0.#} s (attempt {failures}): {e.Message}";
                 log.LogWarning(e, "Transient failure; retrying in {Delay} s (attempt {Attempt}).", delay.TotalSeconds, failures);
@@ -118,6 +122,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
         InitialSyncDone = true;
         State = SyncJobState.Synchronizing;
+        LastError = null;
         Progress.Position ??= checkpoint.Position;
         var copies = (await checkpoints.ReadTablesAsync(targetConnection, token).ConfigureAwait(false))
             .Where(c => c.SafeUntil.CompareTo(checkpoint.Position!) > 0 || c.From.CompareTo(checkpoint.Position!) > 0)

@@ -1,5 +1,8 @@
+using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Selection;
 using DtsPowerShell.Engine.Sync;
+using DtsPowerShell.TestServers;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DtsPowerShell.Engine.Tests.Sync;
@@ -60,5 +63,51 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         resumed.RequestStop();
         Assert.Equal(SyncJobState.Stopped, await second.WaitAsync(Deadline));
         Assert.Null(resumed.LastError);
+    }
+
+    [Theory]
+    [InlineData("target")]
+    [InlineData("source")]
+    public async Task AServerRestartedMidSyncIsWaitedOutAndTheJobGoesOnByItself(string side)
+    {
+        var db = "restart_" + side;
+        servers.Source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; CREATE TABLE {db}.dups (v INT) ENGINE=InnoDB; INSERT INTO {db}.t VALUES (1, 1);");
+        var job = servers.CreateJob([db]);
+        var worker = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions { MaxRetryDelay = TimeSpan.FromSeconds(1) }, NullLogger.Instance);
+        var run = worker.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => worker.State == SyncJobState.Synchronizing, Deadline, "the job to synchronize");
+        servers.Source.Sql($"INSERT INTO {db}.t VALUES (2, 2); INSERT INTO {db}.dups VALUES (1), (1);");
+        servers.WaitUntilEqual(Deadline, ($"{db}.t", $"{db}.t"));
+
+        (side == "target" ? servers.Target : servers.Source).Restart();
+        servers.Source.Sql($"INSERT INTO {db}.t VALUES (3, 3); UPDATE {db}.t SET v = 20 WHERE id = 2; INSERT INTO {db}.dups VALUES (1);");
+        SyncServers.WaitFor(() => worker.Retries > 0 || run.IsCompleted, Deadline, "the worker to notice the restart");
+
+        servers.WaitUntilEqual(Deadline, ($"{db}.t", $"{db}.t"), ($"{db}.dups", $"{db}.dups"));
+        Assert.Equal("3", servers.Target.Sql($"SELECT COUNT(*) FROM {db}.dups"));
+        Assert.Equal(SyncJobState.Synchronizing, worker.State);
+        SyncServers.WaitFor(() => worker.LastError is null, Deadline, "the retry message to clear");
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task ASourceWithFullRowMetadataSyncsTheSame()
+    {
+        var options = new MariaDbServerOptions();
+        options.ExtraArguments.Add("--binlog-row-metadata=FULL");
+        using var source = MariaDbServer.Start(options);
+        source.Sql("CREATE DATABASE meta; CREATE TABLE meta.t (id BIGINT UNSIGNED PRIMARY KEY, name VARCHAR(20) CHARACTER SET latin1, e ENUM('x','y')) ENGINE=InnoDB; INSERT INTO meta.t VALUES (18446744073709551615, 'ü', 'y');");
+        var settings = new ConnectionSettings(new ServerEndpoint(source.Host, source.Port), "root", "", DtsSslMode.None);
+        var selection = ObjectSelection.Parse(["meta"]);
+        var job = servers.Store.Jobs.Create(new SyncJobDefinition(null, settings, servers.TargetSettings, selection, NameMapping.Create(new Dictionary<string, string> { ["meta.t"] = "t2" }, selection), InitialSync.Schema | InitialSync.Data));
+        var worker = new SyncWorker(job, settings, servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        var run = worker.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => worker.State == SyncJobState.Synchronizing || run.IsCompleted, Deadline, "the job to synchronize");
+        source.Sql("UPDATE meta.t SET name = 'ä', e = 'x' WHERE id = 18446744073709551615; INSERT INTO meta.t VALUES (5, 'ß', NULL);");
+        SyncServers.WaitFor(() => servers.Target.Sql("SELECT COUNT(*) FROM meta.t2") == "2", Deadline, "the insert to arrive");
+        Assert.Equal(source.Sql("SELECT * FROM meta.t ORDER BY id"), servers.Target.Sql("SELECT * FROM meta.t2 ORDER BY id"));
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
     }
 }

@@ -1,0 +1,28 @@
+using DtsPowerShell.Engine.Apply;
+using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Selection;
+
+namespace DtsPowerShell.Engine.Tests.Apply;
+
+public sealed class StatementGuardTests
+{
+    private static readonly ObjectSelection Selection = ObjectSelection.Parse(["shop", "crm.customers"]);
+
+    [Theory]
+    [InlineData("shop", "ALTER TABLE t ADD COLUMN c INT", true)]
+    [InlineData("other", "ALTER TABLE shop.t ADD COLUMN c INT", true)]
+    [InlineData("other", "/* hint */ DROP TABLE `crm`.`customers`", true)]
+    [InlineData("shop", "CREATE TABLE other.t (id INT)", false)]
+    [InlineData("other", "ALTER TABLE t ADD COLUMN c INT", false)]
+    [InlineData("shop", "GRANT SELECT ON shop.* TO u", false)]
+    [InlineData("shop", "CREATE USER u", false)]
+    [InlineData("shop", "DROP TEMPORARY TABLE IF EXISTS t", false)]
+    [InlineData("", "CREATE DATABASE IF NOT EXISTS `_dts`", false)]
+    public void StopsOnlyOnStatementsAboutSelectedObjects(string database, string query, bool stops)
+    {
+        var header = new BinlogEventHeader(0, BinlogEventType.Query, 1, 0, 0, 0);
+        var statement = new QueryEvent(header, 1, 0, 0, database, query, null, null, null, null, null);
+        Assert.Equal(stops, StatementGuard.Refusal(statement, Selection) is not null);
+    }
+}

@@ -1,11 +1,13 @@
 <#
 .SYNOPSIS
-    The main job on throw-away local servers: two MariaDB servers, a sync job between them, its precheck.
+    The main job on throw-away local servers: two MariaDB servers, a sync job between them, a live sync.
 .DESCRIPTION
     Run by 'build.ps1 Demo' after the module is built. Starts a source and a target MariaDB on loopback,
     gives the source a small shop database and sync accounts on both sides, creates a job that syncs the
-    shop database into shop_copy on the target, runs the precheck, shows the results, and removes
-    everything it made (servers stopped by PID, state file deleted).
+    shop database into shop_copy on the target, runs the precheck, starts the sync (schema, data, then the
+    binlog), makes changes on the source while it runs, shows the status, checks that every table of the
+    target equals the source's, stops the job, and removes everything it made (servers and worker stopped
+    by PID, state file deleted).
 #>
 param([string] $Configuration = 'Release')
 $ErrorActionPreference = 'Stop'
@@ -23,7 +25,7 @@ try {
     $source.Sql(@'
 CREATE TABLE shop.customers (id INT PRIMARY KEY, name VARCHAR(50), email VARCHAR(100)) ENGINE=InnoDB;
 INSERT INTO shop.customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Grace', 'grace@example.com');
-INSERT INTO shop.orders VALUES (2, 'second'), (3, 'third');
+INSERT INTO shop.orders SELECT seq, CONCAT('order ', seq) FROM shop.seq_2_to_20000;
 '@)
     Initialize-TestTarget $target
 
@@ -40,9 +42,36 @@ INSERT INTO shop.orders VALUES (2, 'second'), (3, 'third');
 
     $failed = @($results | Where-Object Status -eq 'Failed')
     if ($failed.Count -gt 0) { throw "The precheck failed: $($failed.Check -join ', ')" }
-    Write-Host 'The precheck passed: the job is Ready. (Starting the sync comes with Start-DtsSync in a later release.)'
+
+    Write-Host 'Starting the sync and waiting for the initial sync (schema, then data):'
+    $status = $job | Start-DtsSync -Wait -StatePath $statePath
+    $status | Out-String -Width 160 | Out-Host
+    if ($status.State -ne 'Synchronizing') { throw "The job is $($status.State): $($status.LastError)" }
+
+    Write-Host 'Changing the source while the job runs (inserts, updates, deletes):'
+    foreach ($i in 1..20) {
+        $source.Sql("INSERT INTO shop.customers VALUES ($(100 + $i), 'Customer $i', 'c$i@example.com'); UPDATE shop.orders SET note = 'changed $i' WHERE id = $(10 * $i); DELETE FROM shop.orders WHERE id = $(15000 + $i);") | Out-Null
+    }
+
+    $tables = @(@{ Source = 'shop.customers'; Target = 'shop_copy.customers' }, @{ Source = 'shop.orders'; Target = 'shop_copy.orders' })
+    function Get-Fingerprint($Server, $Table) { try { ($Server.Sql("CHECKSUM TABLE $Table") -split "`t")[-1] + ' / ' + $Server.Sql("SELECT COUNT(*) FROM $Table") + ' rows' } catch { 'missing' } }
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (@($tables | Where-Object { (Get-Fingerprint $source $_.Source) -ne (Get-Fingerprint $target $_.Target) }).Count -gt 0) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw 'The target did not catch up with the source within 60 s.' }
+        Start-Sleep -Milliseconds 200
+    }
+
+    Write-Host 'The status while it keeps syncing:'
+    Get-DtsSyncStatus -StatePath $statePath | Out-String -Width 160 | Out-Host
+    Write-Host 'Every synced table equals the source (CHECKSUM TABLE and row count):'
+    $tables | ForEach-Object { [pscustomobject]@{ Source = $_.Source; Target = $_.Target; Checksum = Get-Fingerprint $target $_.Target } } | Format-Table | Out-Host
+    Write-Host "Order 10 on the target, its note column mapped to remark: $($target.Sql('SELECT id, remark FROM shop_copy.orders WHERE id = 10'))"
+
+    Write-Host 'Stopping the job:'
+    Stop-DtsSync -Name 'demo' -StatePath $statePath | Out-String -Width 160 | Out-Host
 }
 finally {
+    Get-DtsSyncStatus -StatePath $statePath -ErrorAction Ignore | Where-Object WorkerProcessId | ForEach-Object { Stop-Process -Id $_.WorkerProcessId -Force -ErrorAction Ignore }
     $source, $target | Where-Object { $_ } | ForEach-Object Dispose
     Remove-Item -Recurse -Force (Split-Path $statePath) -ErrorAction Ignore
 }

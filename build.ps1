@@ -6,8 +6,9 @@
     Build (default): assembles an importable module at artifacts/DtsPowerShell/DtsPowerShell.psd1.
     Test:  builds, then runs the xunit tests and the Pester tests against throw-away MariaDB servers on
            loopback, and ends with one line "N passed, N failed, N skipped" (exit code 1 when any failed).
-    Demo:  builds, starts two throw-away MariaDB servers, creates a sync job between them, runs its precheck
-           and shows the results; the servers are stopped and removed at the end.
+    Demo:  builds, starts two throw-away MariaDB servers, creates a sync job between them, runs its precheck,
+           starts the sync, changes the source while it runs, shows the status and checks that the target equals
+           the source; the worker and the servers are stopped and removed at the end.
     Fuzz:  runs AFL++ (Debian's afl++) for -Minutes over the binlog decoder (SharpFuzz-instrumented), seeded
            with the shared binlog fixtures; crashes and hangs are copied to tests/.../Binlog/FuzzFindings (local,
            not committed: they are mutated fixture bytes), where the test run decodes them; turn each into a

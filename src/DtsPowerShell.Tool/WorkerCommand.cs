@@ -4,18 +4,34 @@ using Microsoft.Extensions.Logging;
 
 namespace DtsPowerShell.Tool;
 
-/// <summary><c>dts worker --state PATH --job ID</c>: runs one sync job until it is stopped or fails (started by Start-DtsSync).</summary>
+/// <summary>
+/// <c>dts worker --state PATH --job ID [--attached] [--until-synchronizing]</c>: runs one sync job until it is stopped or
+/// fails. Start-DtsSync starts it detached; <c>--attached</c> keeps it in the caller's session (a harness that stops
+/// its process group), and <c>--until-synchronizing</c> ends it once the initial sync is done (a one-off copy).
+/// </summary>
 internal static class WorkerCommand
 {
-    public static int Run(string statePath, string jobId)
+    public static int Run(string statePath, string jobId, IReadOnlyCollection<string> flags)
     {
-        WorkerProcess.Detach();
+        var unknown = flags.Except(["--attached", "--until-synchronizing"]).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"dts worker: unknown option {unknown[0]}");
+            return 2;
+        }
+
+        if (!flags.Contains("--attached"))
+        {
+            WorkerProcess.Detach();
+        }
+
         var store = StateStore.Open(statePath);
         var logPath = Path.Combine(Path.GetDirectoryName(store.Path)!, "logs", $"{jobId}.log");
         using var loggers = LoggerFactory.Create(builder => builder.AddProvider(new FileLoggerProvider(logPath)));
         try
         {
-            var state = JobRunner.RunAsync(store, jobId, new SyncWorkerOptions(), loggers, CancellationToken.None).GetAwaiter().GetResult();
+            var options = new SyncWorkerOptions { StopWhenSynchronizing = flags.Contains("--until-synchronizing") };
+            var state = JobRunner.RunAsync(store, jobId, options, loggers, CancellationToken.None).GetAwaiter().GetResult();
             return state == Engine.Jobs.SyncJobState.Failed ? 1 : 0;
         }
         catch (Exception e)

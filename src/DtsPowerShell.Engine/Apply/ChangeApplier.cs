@@ -67,7 +67,8 @@ public sealed class ChangeApplier(
                         if (!await changes.WaitToReadAsync(wait.Token).ConfigureAwait(false))
                         {
                             await changes.Completion.ConfigureAwait(false);
-                            return;
+                            // The source ended the dump without an error (it shut down): reconnect like after any drop.
+                            throw new IOException("The source ended the binlog stream.");
                         }
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -79,6 +80,9 @@ public sealed class ChangeApplier(
 
                 switch (change)
                 {
+                    case TransactionStart begin:
+                        transactionStart = begin.Position;
+                        break;
                     case RowChanges rows:
                         atBoundary = false;
                         await ApplyAsync(rows.Rows, transactionStart, cancellationToken).ConfigureAwait(false);
@@ -168,7 +172,7 @@ public sealed class ChangeApplier(
                     sql.Update(table, row.Before!, row.After!, mode);
                     break;
                 case RowsEventKind.Delete:
-                    sql.Delete(table, row.Before!, mode);
+                    sql.Delete(table, row.Before!);
                     break;
             }
         }
@@ -197,7 +201,7 @@ public sealed class ChangeApplier(
     {
         if (transaction is null)
         {
-            if (applied is not null && !ReferenceEquals(applied, written) && applied != written && sinceCheckpoint.Elapsed >= options.IdleCheckpointInterval)
+            if (applied is not null && applied != written && sinceCheckpoint.Elapsed >= options.IdleCheckpointInterval)
             {
                 await checkpoints.WriteAsync(target, null, new Checkpoint(SyncPhase.Incremental, applied), cancellationToken).ConfigureAwait(false);
                 Written();

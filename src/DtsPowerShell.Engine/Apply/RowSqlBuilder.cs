@@ -7,13 +7,14 @@ namespace DtsPowerShell.Engine.Apply;
 /// Turns row changes into SQL text, several statements separated by semicolons: consecutive inserts into one table
 /// become one multi-row INSERT; updates and deletes go by the key, or for a table without one by the whole before
 /// image with LIMIT 1 (so exact duplicates stay duplicates). In <see cref="ApplyMode.Idempotent"/> mode (replaying
-/// changes the target may already hold) inserts and updates become REPLACE and a changed key deletes the old row first.
+/// changes the target may already hold) inserts and updates become upserts (INSERT … ON DUPLICATE KEY UPDATE: never a
+/// delete, so no ON DELETE CASCADE fires) and a changed key deletes the old row first.
 /// </summary>
 public sealed class RowSqlBuilder
 {
     private readonly StringBuilder sql = new();
     private TargetTable? openInsertTable;
-    private bool openInsertReplaces;
+    private bool openInsertUpserts;
 
     public int Length => sql.Length;
 
@@ -23,17 +24,17 @@ public sealed class RowSqlBuilder
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(row);
-        var replace = mode == ApplyMode.Idempotent && table.Source.HasKey;
-        if (openInsertTable == table && openInsertReplaces == replace)
+        var upsert = mode == ApplyMode.Idempotent && table.Source.HasKey;
+        if (openInsertTable == table && openInsertUpserts == upsert)
         {
             sql.Append(',');
         }
         else
         {
             EndStatement();
-            sql.Append(replace ? "REPLACE INTO " : "INSERT INTO ").Append(table.QuotedName).Append(' ').Append(table.ColumnList).Append(" VALUES ");
+            sql.Append("INSERT INTO ").Append(table.QuotedName).Append(' ').Append(table.ColumnList).Append(" VALUES ");
             openInsertTable = table;
-            openInsertReplaces = replace;
+            openInsertUpserts = upsert;
         }
 
         AppendValues(table, row);
@@ -48,7 +49,7 @@ public sealed class RowSqlBuilder
         {
             if (!SameKey(table, before, after))
             {
-                Delete(table, before, mode);
+                Delete(table, before);
             }
 
             Insert(table, after, mode);
@@ -74,11 +75,10 @@ public sealed class RowSqlBuilder
         sql.Append(';');
     }
 
-    public void Delete(TargetTable table, object?[] before, ApplyMode mode)
+    public void Delete(TargetTable table, object?[] before)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(before);
-        _ = mode;
         EndStatement();
         sql.Append("DELETE FROM ").Append(table.QuotedName);
         AppendWhere(table, before);
@@ -98,6 +98,11 @@ public sealed class RowSqlBuilder
     {
         if (openInsertTable is not null)
         {
+            if (openInsertUpserts)
+            {
+                sql.Append(openInsertTable.UpsertClause);
+            }
+
             sql.Append(';');
             openInsertTable = null;
         }
@@ -148,12 +153,19 @@ public sealed class RowSqlBuilder
         foreach (var i in table.WrittenColumns)
         {
             sql.Append(first ? "" : " AND ").Append(table.QuotedColumns[i]).Append("<=>");
-            if (source.Columns[i].IsFloat && before[i] is float)
+            var column = source.Columns[i];
+            if (table.CharacterSets[i] is { } characterSet && before[i] is not null)
             {
-                // A FLOAT column compared with a literal compares as DOUBLE: the literal must be narrowed the same way.
+                sql.Append("CONVERT(");
+                SqlLiteral.Append(sql, before[i]);
+                sql.Append(" USING ").Append(characterSet).Append(") COLLATE ").Append(characterSet).Append("_bin");
+            }
+            else if ((column.IsFloat && before[i] is float) || column.DataType == "json")
+            {
+                // A FLOAT column compared with a literal compares as DOUBLE, a JSON column with a JSON string: convert the literal alike.
                 sql.Append("CAST(");
                 SqlLiteral.Append(sql, before[i]);
-                sql.Append(" AS FLOAT)");
+                sql.Append(column.IsFloat ? " AS FLOAT)" : " AS JSON)");
             }
             else
             {

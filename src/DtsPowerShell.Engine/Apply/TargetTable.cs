@@ -19,6 +19,9 @@ public sealed class TargetTable
         QuotedColumns = source.Columns.Select(c => SqlText.Identifier(mapping.TargetColumn(source.Database, source.Name, c.Name))).ToArray();
         WrittenColumns = Enumerable.Range(0, source.Columns.Count).Where(i => !source.Columns[i].Generated).ToArray();
         ColumnList = "(" + string.Join(",", WrittenColumns.Select(i => QuotedColumns[i])) + ")";
+        UpsertClause = " ON DUPLICATE KEY UPDATE " + string.Join(",", WrittenColumns.Select(i => $"{QuotedColumns[i]}=VALUES({QuotedColumns[i]})"));
+        CharacterSets = source.Columns.Select(c => c.Collation is { } collation && c.DataType is not ("enum" or "set") && collation.IndexOf('_', StringComparison.Ordinal) is > 0 and var end
+            ? collation[..end] : null).ToArray();
     }
 
     public TableSchema Source { get; }
@@ -38,6 +41,15 @@ public sealed class TargetTable
 
     /// <summary><c>(`a`,`b`)</c>: the written columns.</summary>
     public string ColumnList { get; }
+
+    /// <summary><c> ON DUPLICATE KEY UPDATE `a`=VALUES(`a`),…</c>: an insert that overwrites the row the target may already hold.</summary>
+    public string UpsertClause { get; }
+
+    /// <summary>
+    /// Per column, the character set of a character column (null for others): a whole-row match compares such a
+    /// column in that set's binary collation, so 'a' never matches 'A' under a case-insensitive one.
+    /// </summary>
+    public IReadOnlyList<string?> CharacterSets { get; }
 
     public override string ToString() => $"{Database}.{Name}";
 }

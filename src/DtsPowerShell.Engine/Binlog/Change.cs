@@ -5,6 +5,12 @@ namespace DtsPowerShell.Engine.Binlog;
 /// <summary>One item of a <see cref="ChangeStream"/>: what a consumer applies, framed by transaction ends.</summary>
 public abstract record Change;
 
+/// <summary>
+/// The start of a source transaction: <see cref="Position"/> is where its first event begins. Changes before a
+/// position are compared by their transaction's start, which a rotation between transactions does not blur.
+/// </summary>
+public sealed record TransactionStart(BinlogPosition Position) : Change;
+
 /// <summary>Rows inserted, updated or deleted in one table.</summary>
 public sealed record RowChanges(RowsEvent Rows) : Change;
 

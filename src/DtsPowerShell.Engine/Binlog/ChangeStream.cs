@@ -4,8 +4,8 @@ using DtsPowerShell.Engine.Binlog.Events;
 namespace DtsPowerShell.Engine.Binlog;
 
 /// <summary>
-/// A binlog stream as a consumer applies it: row changes and statements, each transaction closed by a
-/// <see cref="TransactionEnd"/> that carries the position after it; compressed transactions are flattened, and
+/// A binlog stream as a consumer applies it: row changes and statements, each transaction opened by a
+/// <see cref="TransactionStart"/> and closed by a <see cref="TransactionEnd"/> that carries the position after it; compressed transactions are flattened, and
 /// events that can carry changes no consumer can apply are reported as <see cref="UnsupportedChange"/>.
 /// </summary>
 public static class ChangeStream
@@ -17,8 +17,15 @@ public static class ChangeStream
     {
         ArgumentNullException.ThrowIfNull(client);
         var completed = client.CompletedTransactions;
+        var open = false;
         await foreach (var binlogEvent in client.StreamAsync(start, cancellationToken).ConfigureAwait(false))
         {
+            if (!open && StartsTransaction(binlogEvent) && client.CurrentFile is { } file)
+            {
+                open = true;
+                yield return new TransactionStart(new BinlogPosition(file, binlogEvent.Header.Position));
+            }
+
             if (binlogEvent is TransactionPayloadEvent payload)
             {
                 foreach (var inner in payload.Events)
@@ -37,10 +44,19 @@ public static class ChangeStream
             if (client.CompletedTransactions != completed)
             {
                 completed = client.CompletedTransactions;
+                open = false;
                 yield return new TransactionEnd(client.Committed!, DateTime.UnixEpoch.AddSeconds(binlogEvent.Header.Timestamp));
             }
         }
     }
+
+    /// <summary>The first event of a transaction: its GTID event, BEGIN, or (without either) its first change.</summary>
+    private static bool StartsTransaction(BinlogEvent binlogEvent) => binlogEvent switch
+    {
+        GtidEvent or RowsEvent or TransactionPayloadEvent or XaPrepareEvent or XidEvent => true,
+        QueryEvent => true,
+        _ => false,
+    };
 
     private static Change? ToChange(BinlogEvent binlogEvent) => binlogEvent switch
     {

@@ -65,7 +65,9 @@ public static class SourceSchemaReader
                     indexes[key] = list = [];
                 }
 
-                list.Add((reader.GetString(2), Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture) == 0, reader.GetString(4), !reader.IsDBNull(5)));
+                // A functional key part (MySQL 8.0.13+) names no column: such an index cannot identify rows here.
+                var column = reader.IsDBNull(4) ? "" : reader.GetString(4);
+                list.Add((reader.GetString(2), Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture) == 0, column, !reader.IsDBNull(5) || column.Length == 0));
             }
         }
 

@@ -7,8 +7,10 @@ namespace DtsPowerShell.Engine.Snapshot;
 
 /// <summary>
 /// Opens a consistent-snapshot transaction on a source connection and says where in the binlog it stands. MariaDB
-/// tells exactly (binlog_snapshot_file/position); elsewhere the positions read just before and after bound it, and
-/// the changes between are replayed idempotently.
+/// tells exactly (binlog_snapshot_file/position). Elsewhere a brief FLUSH TABLES WITH READ LOCK around the start makes
+/// the position exact; without the RELOAD privilege the positions read just before and after bound it, and the
+/// changes between are replayed idempotently (a transaction written to the binlog but not yet committed when the
+/// first position is read can then be missed: grant RELOAD, or use MariaDB).
 /// </summary>
 public static class SnapshotPosition
 {
@@ -18,9 +20,15 @@ public static class SnapshotPosition
         for (var attempt = 0; ; attempt++)
         {
             await ExecuteAsync(source, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", cancellationToken).ConfigureAwait(false);
+            var isMariaDb = ServerVersion.Parse(source.ServerVersion).IsMariaDb;
+            if (!isMariaDb && await LockedAsync(source, cancellationToken).ConfigureAwait(false) is { } locked)
+            {
+                return (locked, locked);
+            }
+
             var before = await CurrentAsync(source, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(source, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", cancellationToken).ConfigureAwait(false);
-            if (await ExactAsync(source, cancellationToken).ConfigureAwait(false) is { } exact)
+            if (isMariaDb && await ExactAsync(source, cancellationToken).ConfigureAwait(false) is { } exact)
             {
                 return (exact, exact);
             }
@@ -56,6 +64,29 @@ public static class SnapshotPosition
         }
 
         return new BinlogPosition(reader.GetString(0), Convert.ToUInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The snapshot opened under a global read lock (held for an instant); null when the account may not take it.</summary>
+    private static async Task<BinlogPosition?> LockedAsync(MySqlConnection source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(source, "FLUSH TABLES WITH READ LOCK", cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException e) when (e.Number is 1045 or 1227)
+        {
+            return null;
+        }
+
+        try
+        {
+            await ExecuteAsync(source, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", cancellationToken).ConfigureAwait(false);
+            return await CurrentAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ExecuteAsync(source, "UNLOCK TABLES", CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private static async Task<BinlogPosition?> ExactAsync(MySqlConnection source, CancellationToken cancellationToken)

@@ -27,6 +27,10 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
         var schema = table.Source;
         await using var sourceConnection = await MySqlConnectionFactory.OpenForSyncAsync(source, timeout, cancellationToken).ConfigureAwait(false);
         await using var targetConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, timeout, cancellationToken).ConfigureAwait(false);
+        // Tables are copied in parallel, children before parents as it comes: each copy is consistent on its own.
+        await ExecuteAsync(targetConnection, null, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0", cancellationToken).ConfigureAwait(false);
+        // The source waits while the target writes a chunk: it must not take that for a dead client.
+        await ExecuteAsync(sourceConnection, null, "SET SESSION net_write_timeout = 86400", cancellationToken).ConfigureAwait(false);
         if (state is { Done: false } && !schema.HasKey)
         {
             await ExecuteAsync(targetConnection, null, $"DELETE FROM {table.QuotedName}", cancellationToken).ConfigureAwait(false);
@@ -42,7 +46,8 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
             state.LastKey is null ? "" : " after the last chunk copied");
 
         var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reading = ReadAsync(sourceConnection, table, state.LastKey, chunks.Writer, cancellationToken);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = ReadAsync(sourceConnection, table, state.LastKey, chunks.Writer, stopReading.Token);
         try
         {
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -62,6 +67,8 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
         }
         finally
         {
+            // A failed write must not leave the reader waiting for room in the queue.
+            await stopReading.CancelAsync().ConfigureAwait(false);
             await reading.ConfigureAwait(false);
         }
 
@@ -124,11 +131,11 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
             }
 
             await chunks.WriteAsync(new Chunk(statements, rows, rows > 0 ? KeyOf(schema, row) : null, Last: true), cancellationToken).ConfigureAwait(false);
-            chunks.Complete();
+            chunks.TryComplete();
         }
         catch (Exception e)
         {
-            chunks.Complete(e);
+            chunks.TryComplete(e);
         }
     }
 

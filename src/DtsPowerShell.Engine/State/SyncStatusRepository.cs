@@ -48,15 +48,15 @@ public sealed class SyncStatusRepository
         };
     }
 
-    /// <summary>The worker process recorded for a job (id and start time), or null when none was.</summary>
-    public (int ProcessId, DateTime StartedAt)? GetWorker(string jobId)
+    /// <summary>The worker process recorded for a job (its id, and the identity that tells it from a later process with that id), or null when none was.</summary>
+    public (int ProcessId, string Identity)? GetWorker(string jobId)
     {
         using var connection = store.Connect();
         using var select = connection.CreateCommand();
         select.CommandText = "SELECT worker_pid, worker_started_at FROM job_status WHERE job_id = $id AND worker_pid IS NOT NULL";
         select.Parameters.AddWithValue("$id", jobId);
         using var reader = select.ExecuteReader();
-        return reader.Read() ? (reader.GetInt32(0), Parse(reader.GetString(1))) : null;
+        return reader.Read() ? (reader.GetInt32(0), reader.GetString(1)) : null;
     }
 
     /// <summary>Sets the job's state; with <paramref name="error"/> also its last error (an empty string clears it).</summary>
@@ -71,15 +71,16 @@ public sealed class SyncStatusRepository
             ("$error", error));
     }
 
-    /// <summary>Records the worker that runs the job; clears an earlier stop request and error.</summary>
-    public void SetWorker(string jobId, int processId, DateTime startedAt)
+    /// <summary>Records the worker that runs the job; a new start (<paramref name="newStart"/>) also clears an earlier stop request and error.</summary>
+    public void SetWorker(string jobId, int processId, string identity, bool newStart)
     {
         Execute(
             "INSERT INTO job_status (job_id, worker_pid, worker_started_at, stop_requested, last_error, updated_at) VALUES ($id, $pid, $started, 0, NULL, $now) " +
-            "ON CONFLICT(job_id) DO UPDATE SET worker_pid = $pid, worker_started_at = $started, stop_requested = 0, last_error = NULL, updated_at = $now;",
+            "ON CONFLICT(job_id) DO UPDATE SET worker_pid = $pid, worker_started_at = $started, updated_at = $now" +
+            (newStart ? ", stop_requested = 0, last_error = NULL;" : ";"),
             jobId,
             ("$pid", processId),
-            ("$started", Format(startedAt)));
+            ("$started", identity));
     }
 
     /// <summary>Forgets the worker (it has exited).</summary>

@@ -14,27 +14,50 @@ internal sealed class HeartbeatWriter(ConnectionSettings source, string jobId, T
 {
     private static readonly string Table = $"{SqlText.Identifier(DtsObjects.Database)}.{SqlText.Identifier(DtsObjects.HeartbeatTable)}";
 
+    /// <summary>Writes until cancelled; never throws: a heartbeat that fails must not stop or hide anything else.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            await using var connection = await MySqlConnectionFactory.OpenForSyncAsync(source, timeout, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection,
-                $"CREATE DATABASE IF NOT EXISTS {SqlText.Identifier(DtsObjects.Database)}; CREATE TABLE IF NOT EXISTS {Table} (job_id VARCHAR(64) NOT NULL PRIMARY KEY, written_at BIGINT NOT NULL) ENGINE=InnoDB",
-                cancellationToken).ConfigureAwait(false);
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                var microseconds = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
-                await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {Table} (job_id, written_at) VALUES ({SqlText.Quote(jobId)}, {microseconds}) ON DUPLICATE KEY UPDATE written_at = VALUES(written_at)"), cancellationToken).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (MySqlException e) when (!TransientErrors.IsTransient(e))
+            {
+                log.LogWarning("No heartbeat on the source ({Error}); latency is measured from event times, to the second.", e.Message);
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogDebug("The heartbeat failed ({Error}); trying again.", e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await MySqlConnectionFactory.OpenForSyncAsync(source, timeout, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection,
+            $"CREATE DATABASE IF NOT EXISTS {SqlText.Identifier(DtsObjects.Database)}; CREATE TABLE IF NOT EXISTS {Table} (job_id VARCHAR(64) NOT NULL PRIMARY KEY, written_at BIGINT NOT NULL) ENGINE=InnoDB",
+            cancellationToken).ConfigureAwait(false);
+        while (!cancellationToken.IsCancellationRequested)
         {
-        }
-        catch (MySqlException e) when (!TransientErrors.IsTransient(e))
-        {
-            log.LogWarning("No heartbeat on the source ({Error}); latency is measured from event times, to the second.", e.Message);
+            var microseconds = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+            await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {Table} (job_id, written_at) VALUES ({SqlText.Quote(jobId)}, {microseconds}) ON DUPLICATE KEY UPDATE written_at = VALUES(written_at)"), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
 

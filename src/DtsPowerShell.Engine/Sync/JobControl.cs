@@ -41,7 +41,7 @@ public static class JobControl
     public static bool IsRunning(StateStore store, string jobId)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store.Status.GetWorker(jobId) is { } worker && WorkerProcess.IsAlive(worker.ProcessId, worker.StartedAt);
+        return store.Status.GetWorker(jobId) is { } worker && WorkerProcess.IsAlive(worker.ProcessId, worker.Identity);
     }
 
     /// <summary>Starts the job's worker, detached; the caller checked that none runs.</summary>
@@ -50,8 +50,8 @@ public static class JobControl
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(job);
         store.Status.SetState(job.Id, SyncJobState.Starting, "");
-        var (processId, startedAt) = WorkerProcess.Start(store.Path, job.Id, environment);
-        store.Status.SetWorker(job.Id, processId, startedAt);
+        var (processId, identity) = WorkerProcess.Start(store.Path, job.Id, environment);
+        store.Status.SetWorker(job.Id, processId, identity, newStart: true);
         return processId;
     }
 
@@ -63,11 +63,11 @@ public static class JobControl
         var worker = store.Status.GetWorker(job.Id);
         store.Status.RequestStop(job.Id);
         var deadline = DateTime.UtcNow + timeout;
-        while (worker is { } w && WorkerProcess.IsAlive(w.ProcessId, w.StartedAt))
+        while (worker is { } w && WorkerProcess.IsAlive(w.ProcessId, w.Identity))
         {
             if (DateTime.UtcNow >= deadline)
             {
-                WorkerProcess.Kill(w.ProcessId, w.StartedAt, TimeSpan.FromSeconds(10));
+                WorkerProcess.Kill(w.ProcessId, w.Identity, TimeSpan.FromSeconds(10));
                 store.Status.SetState(job.Id, SyncJobState.Stopped, $"The worker did not stop within {timeout.TotalSeconds:0} s and was killed; the next start resumes from the last checkpoint.");
                 store.Status.ClearWorker(job.Id);
                 return false;

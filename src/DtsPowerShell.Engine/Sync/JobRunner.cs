@@ -20,8 +20,13 @@ public static class JobRunner
         var job = store.Jobs.Get(jobId) ?? throw new KeyNotFoundException($"Job {jobId} is not in the state file '{store.Path}'.");
         var (source, target) = store.Jobs.GetConnections(job);
         using var self = Process.GetCurrentProcess();
-        store.Status.SetWorker(job.Id, self.Id, self.StartTime.ToUniversalTime());
-        store.Status.SetState(job.Id, SyncJobState.Starting, "");
+        if (store.Status.GetWorker(job.Id) is { } other && other.ProcessId != self.Id && WorkerProcess.IsAlive(other.ProcessId, other.Identity))
+        {
+            log.LogWarning("Worker {Other} already runs job {Id}; worker {Pid} leaves it alone.", other.ProcessId, job.Id, self.Id);
+            return SyncJobState.Failed;
+        }
+
+        store.Status.SetWorker(job.Id, self.Id, WorkerProcess.IdentityOf(self), newStart: false);
         log.LogInformation("Worker {Pid} runs job {Name} ({Id}): {Source} to {Target}.", self.Id, job.Name, job.Id, source, target);
 
         var worker = new SyncWorker(job, source, target, options, log);

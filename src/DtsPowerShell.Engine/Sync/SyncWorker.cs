@@ -20,6 +20,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 {
     private readonly CheckpointStore checkpoints = new(job.Id);
     private volatile bool stopRequested;
+    private int consecutiveFailures;
     private readonly CancellationTokenSource stopping = new();
 
     public SyncProgress Progress { get; } = new();
@@ -45,7 +46,6 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     /// <summary>Runs until stopped (returns <see cref="SyncJobState.Stopped"/>) or failed (<see cref="SyncJobState.Failed"/>).</summary>
     public async Task<SyncJobState> RunAsync(CancellationToken cancellationToken)
     {
-        var failures = 0;
         while (true)
         {
             try
@@ -55,14 +55,14 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
                 LastError = null;
                 return State;
             }
-            catch (OperationCanceledException) when (stopRequested || cancellationToken.IsCancellationRequested)
+            catch (Exception e) when ((stopRequested || cancellationToken.IsCancellationRequested) && (e is OperationCanceledException || TransientErrors.IsTransient(e)))
             {
                 State = SyncJobState.Stopped;
                 return State;
             }
-            catch (Exception e) when (TransientErrors.IsTransient(e) && !stopRequested)
+            catch (Exception e) when (TransientErrors.IsTransient(e))
             {
-                failures++;
+                var failures = ++consecutiveFailures;
                 Retries++;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(options.MaxRetryDelay.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(failures - 1, 10))));
                 LastError = $"Retrying in {delay.TotalSeconds:0.#} s (attempt {failures}): {e.Message}";
@@ -94,6 +94,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         await using var sourceConnection = await MySqlConnectionFactory.OpenForSyncAsync(source, options.Timeout, token).ConfigureAwait(false);
         await using var targetConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, token).ConfigureAwait(false);
         await CheckpointStore.CreateAsync(targetConnection, token).ConfigureAwait(false);
+        await LockJobAsync(targetConnection, token).ConfigureAwait(false);
         var tables = await SourceSchemaReader.ReadAsync(sourceConnection, job.Selection, token).ConfigureAwait(false);
         var targets = tables.ToDictionary(t => (t.Database, t.Name), t => new TargetTable(t, job.NameMapping));
         var checkpoint = await checkpoints.ReadAsync(targetConnection, token).ConfigureAwait(false)
@@ -102,7 +103,11 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         if (checkpoint.Phase == SyncPhase.Schema)
         {
             State = SyncJobState.InitializingSchema;
-            await new SchemaInitializer(sourceConnection, targetConnection, job.Selection, job.NameMapping, log).CreateTablesAsync(tables, token).ConfigureAwait(false);
+            await using (var schemaConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, token).ConfigureAwait(false))
+            {
+                await new SchemaInitializer(sourceConnection, schemaConnection, job.Selection, job.NameMapping, log).CreateTablesAsync(tables, token).ConfigureAwait(false);
+            }
+
             Failpoint.Hit("schema-init");
             checkpoint = new Checkpoint(SyncPhase.Data, null);
             await checkpoints.WriteAsync(targetConnection, null, checkpoint, token).ConfigureAwait(false);
@@ -113,7 +118,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
             var start = await CopyDataAsync(targetConnection, sourceConnection, tables, targets, token).ConfigureAwait(false);
             if (job.InitialSync.HasFlag(InitialSync.Schema))
             {
-                await new SchemaInitializer(sourceConnection, targetConnection, job.Selection, job.NameMapping, log).CreateTriggersAsync(token).ConfigureAwait(false);
+                await using var schemaConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, token).ConfigureAwait(false);
+                await new SchemaInitializer(sourceConnection, schemaConnection, job.Selection, job.NameMapping, log).CreateTriggersAsync(token).ConfigureAwait(false);
             }
 
             checkpoint = new Checkpoint(SyncPhase.Incremental, start);
@@ -123,6 +129,13 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         InitialSyncDone = true;
         State = SyncJobState.Synchronizing;
         LastError = null;
+        consecutiveFailures = 0;
+        if (options.StopWhenSynchronizing)
+        {
+            Progress.Position = checkpoint.Position;
+            return;
+        }
+
         Progress.Position ??= checkpoint.Position;
         var copies = (await checkpoints.ReadTablesAsync(targetConnection, token).ConfigureAwait(false))
             .Where(c => c.SafeUntil.CompareTo(checkpoint.Position!) > 0 || c.From.CompareTo(checkpoint.Position!) > 0)
@@ -150,6 +163,20 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
         await checkpoints.WriteAsync(targetConnection, null, checkpoint, cancellationToken).ConfigureAwait(false);
         return checkpoint;
+    }
+
+    /// <summary>
+    /// Holds the job's lock on the target for as long as this connection lives: a second worker of the same job (two
+    /// starts at once) would apply the same changes again. A killed worker's connection, and its lock, go with it.
+    /// </summary>
+    private async Task LockJobAsync(MySqlConnection targetConnection, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("SELECT GET_LOCK(@name, 0)", targetConnection);
+        command.Parameters.AddWithValue("@name", $"dts-job-{job.Id}");
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 1)
+        {
+            throw new SyncStoppedException($"Another worker already runs job {job.Id} against this target (it holds the lock dts-job-{job.Id}); this one stops without changing anything. Stop-DtsSync stops the other.");
+        }
     }
 
     private static BinlogPosition ToPosition(BinlogStart start) => start.Position ?? new BinlogPosition("", 4, start.GtidSet);

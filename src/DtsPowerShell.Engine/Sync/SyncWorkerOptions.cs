@@ -16,6 +16,9 @@ public sealed class SyncWorkerOptions
 
     public ApplierOptions Applier { get; init; } = new();
 
+    /// <summary>Stop (as Stopped) once the initial sync is done instead of going on with the binlog: a one-off copy.</summary>
+    public bool StopWhenSynchronizing { get; init; }
+
     /// <summary>The longest wait between retries of a transient failure.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -21,7 +21,9 @@ internal static class TransientErrors
     public static bool IsTransient(Exception error) => error switch
     {
         AggregateException aggregate => aggregate.InnerExceptions.All(IsTransient),
-        MySqlException mySql => mySql.IsTransient || ServerCodes.Contains(mySql.Number) || mySql.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired,
+        // "Failed to read the result set" and its kind carry the dropped link as the inner exception.
+        MySqlException mySql => mySql.IsTransient || ServerCodes.Contains(mySql.Number) || mySql.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired
+            || (mySql.InnerException is { } cause && IsTransient(cause)),
         MySqlServerException server => ServerCodes.Contains(server.ErrorCode),
         IOException or SocketException or TimeoutException or EndOfStreamException => true,
         _ when error.InnerException is { } inner => IsTransient(inner),

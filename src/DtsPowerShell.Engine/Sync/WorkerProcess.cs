@@ -6,14 +6,15 @@ namespace DtsPowerShell.Engine.Sync;
 /// <summary>
 /// Starts a job's worker (the <c>dts</c> host, <c>dts worker</c>) detached from the caller: no console, its own
 /// session on Linux and macOS (it calls setsid itself), so it outlives the PowerShell session that started it. A
-/// worker is known by its process id together with its start time, so a reused id is never taken for it.
+/// worker is known by its process id together with its start time (on Linux the start in clock ticks since boot,
+/// which a change of the wall clock does not move), so a reused id is never taken for it.
 /// </summary>
 public static class WorkerProcess
 {
     public const string PathVariable = "DTS_WORKER_PATH";
 
     /// <summary>Starts the worker of a job; <paramref name="environment"/> adds variables to its environment (tests arm failpoints so).</summary>
-    public static (int ProcessId, DateTime StartedAt) Start(string statePath, string jobId, IReadOnlyDictionary<string, string>? environment = null)
+    public static (int ProcessId, string Identity) Start(string statePath, string jobId, IReadOnlyDictionary<string, string>? environment = null)
     {
         var worker = WorkerAssembly();
         var start = new ProcessStartInfo(DotnetHost())
@@ -39,27 +40,42 @@ public static class WorkerProcess
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"The worker '{worker}' did not start.");
         process.StandardInput.Close();
-        return (process.Id, process.StartTime.ToUniversalTime());
+        return (process.Id, IdentityOf(process));
     }
 
-    /// <summary>Whether the process with this id is the worker that started at <paramref name="startedAt"/> and still runs.</summary>
-    public static bool IsAlive(int processId, DateTime startedAt)
+    /// <summary>What tells this process from any later one with the same id: its start.</summary>
+    public static string IdentityOf(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (OperatingSystem.IsLinux() && File.Exists($"/proc/{process.Id}/stat"))
+        {
+            // Field 22 of /proc/<pid>/stat, after the parenthesised command name (which may hold spaces).
+            var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return "ticks:" + fields[19];
+        }
+
+        return "utc:" + process.StartTime.ToUniversalTime().Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Whether the process with this id is the worker with that identity, and still runs.</summary>
+    public static bool IsAlive(int processId, string identity)
     {
         try
         {
             using var process = Process.GetProcessById(processId);
-            return !process.HasExited && Math.Abs((process.StartTime.ToUniversalTime() - startedAt.ToUniversalTime()).TotalSeconds) < 1;
+            return !process.HasExited && IdentityOf(process) == identity;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
         {
             return false;
         }
     }
 
     /// <summary>Kills the worker (when it is still that worker) and waits for it to go.</summary>
-    public static void Kill(int processId, DateTime startedAt, TimeSpan wait)
+    public static void Kill(int processId, string identity, TimeSpan wait)
     {
-        if (!IsAlive(processId, startedAt))
+        if (!IsAlive(processId, identity))
         {
             return;
         }

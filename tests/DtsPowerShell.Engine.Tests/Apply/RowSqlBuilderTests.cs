@@ -10,7 +10,8 @@ public sealed class RowSqlBuilderTests
 
     private static TargetTable Table(bool keyed, IDictionary<string, string>? mapping = null, bool generated = false) => new(
         new TableSchema("shop", "t",
-            [new ColumnSchema("id", "int", "int(11)", null, false, false), new ColumnSchema("f", "float", "float", null, true, false), new ColumnSchema("g", "int", "int(11)", null, true, generated)],
+            [new ColumnSchema("id", "int", "int(11)", null, false, false), new ColumnSchema("f", "float", "float", null, true, false), new ColumnSchema("g", "int", "int(11)", null, true, generated),
+             new ColumnSchema("s", "varchar", "varchar(5)", "latin1_swedish_ci", true, false)],
             keyed ? [0] : [], 0),
         NameMapping.Create(mapping ?? new Dictionary<string, string>(), Shop));
 
@@ -19,10 +20,10 @@ public sealed class RowSqlBuilderTests
     {
         var sql = new RowSqlBuilder();
         var table = Table(keyed: true);
-        sql.Insert(table, [1, 1.5f, 7], ApplyMode.Exact);
-        sql.Insert(table, [2, null, 8], ApplyMode.Exact);
-        sql.Delete(table, [3, 0f, 0], ApplyMode.Exact);
-        Assert.Equal("INSERT INTO `shop`.`t` (`id`,`f`,`g`) VALUES (1,1.5,7),(2,NULL,8);DELETE FROM `shop`.`t` WHERE `id`=3;", sql.Take());
+        sql.Insert(table, [1, 1.5f, 7, "x"], ApplyMode.Exact);
+        sql.Insert(table, [2, null, 8, null], ApplyMode.Exact);
+        sql.Delete(table, [3, 0f, 0, null]);
+        Assert.Equal("INSERT INTO `shop`.`t` (`id`,`f`,`g`,`s`) VALUES (1,1.5,7,'x'),(2,NULL,8,NULL);DELETE FROM `shop`.`t` WHERE `id`=3;", sql.Take());
         Assert.True(sql.IsEmpty);
     }
 
@@ -31,8 +32,8 @@ public sealed class RowSqlBuilderTests
     {
         var sql = new RowSqlBuilder();
         var table = Table(keyed: true, new Dictionary<string, string> { ["shop"] = "copy", ["shop.t"] = "t2", ["shop.t.f"] = "ratio" }, generated: true);
-        sql.Update(table, [1, 1f, 2], [1, 2f, 3], ApplyMode.Exact);
-        Assert.Equal("UPDATE `copy`.`t2` SET `id`=1,`ratio`=2 WHERE `id`=1;", sql.Take());
+        sql.Update(table, [1, 1f, 2, "a"], [1, 2f, 3, "b"], ApplyMode.Exact);
+        Assert.Equal("UPDATE `copy`.`t2` SET `id`=1,`ratio`=2,`s`='b' WHERE `id`=1;", sql.Take());
     }
 
     [Fact]
@@ -40,9 +41,10 @@ public sealed class RowSqlBuilderTests
     {
         var sql = new RowSqlBuilder();
         var table = Table(keyed: true);
-        sql.Update(table, [1, 1f, 0], [1, 2f, 0], ApplyMode.Idempotent);
-        sql.Update(table, [1, 2f, 0], [9, 2f, 0], ApplyMode.Idempotent);
-        Assert.Equal("REPLACE INTO `shop`.`t` (`id`,`f`,`g`) VALUES (1,2,0);DELETE FROM `shop`.`t` WHERE `id`=1;REPLACE INTO `shop`.`t` (`id`,`f`,`g`) VALUES (9,2,0);", sql.Take());
+        sql.Update(table, [1, 1f, 0, null], [1, 2f, 0, null], ApplyMode.Idempotent);
+        sql.Update(table, [1, 2f, 0, null], [9, 2f, 0, null], ApplyMode.Idempotent);
+        const string upsert = " ON DUPLICATE KEY UPDATE `id`=VALUES(`id`),`f`=VALUES(`f`),`g`=VALUES(`g`),`s`=VALUES(`s`);";
+        Assert.Equal("INSERT INTO `shop`.`t` (`id`,`f`,`g`,`s`) VALUES (1,2,0,NULL)" + upsert + "DELETE FROM `shop`.`t` WHERE `id`=1;INSERT INTO `shop`.`t` (`id`,`f`,`g`,`s`) VALUES (9,2,0,NULL)" + upsert, sql.Take());
     }
 
     [Fact]
@@ -50,7 +52,7 @@ public sealed class RowSqlBuilderTests
     {
         var sql = new RowSqlBuilder();
         var table = Table(keyed: false);
-        sql.Delete(table, [1, 1.1f, null], ApplyMode.Idempotent);
-        Assert.Equal("DELETE FROM `shop`.`t` WHERE `id`<=>1 AND `f`<=>CAST(1.1 AS FLOAT) AND `g`<=>NULL LIMIT 1;", sql.Take());
+        sql.Delete(table, [1, 1.1f, null, "a"]);
+        Assert.Equal("DELETE FROM `shop`.`t` WHERE `id`<=>1 AND `f`<=>CAST(1.1 AS FLOAT) AND `g`<=>NULL AND `s`<=>CONVERT('a' USING latin1) COLLATE latin1_bin LIMIT 1;", sql.Take());
     }
 }

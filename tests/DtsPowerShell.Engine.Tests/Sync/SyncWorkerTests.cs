@@ -83,7 +83,15 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         servers.Source.Sql($"INSERT INTO {db}.t VALUES (3, 3); UPDATE {db}.t SET v = 20 WHERE id = 2; INSERT INTO {db}.dups VALUES (1);");
         SyncServers.WaitFor(() => worker.Retries > 0 || run.IsCompleted, Deadline, "the worker to notice the restart");
 
-        servers.WaitUntilEqual(Deadline, ($"{db}.t", $"{db}.t"), ($"{db}.dups", $"{db}.dups"));
+        try
+        {
+            servers.WaitUntilEqual(Deadline, ($"{db}.t", $"{db}.t"), ($"{db}.dups", $"{db}.dups"));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException($"{e.Message} The worker is {worker.State}, retried {worker.Retries} times, last error: {worker.LastError}", e);
+        }
+
         Assert.Equal("3", servers.Target.Sql($"SELECT COUNT(*) FROM {db}.dups"));
         Assert.Equal(SyncJobState.Synchronizing, worker.State);
         SyncServers.WaitFor(() => worker.LastError is null, Deadline, "the retry message to clear");

@@ -25,8 +25,39 @@ public static class SqlLiteral
                 SqlText.AppendQuoted(sql, text);
                 break;
             case byte[] bytes:
+                if (bytes.Length == 0)
+                {
+                    sql.Append("''");
+                    break;
+                }
+
+                sql.Append("X'");
                 AppendHex(sql, bytes);
+                sql.Append('\'');
                 break;
+            case Guid guid:
+                SqlText.AppendQuoted(sql, guid.ToString());
+                break;
+            case MySqlDateTime or DateTime or TimeSpan:
+                sql.Append('\'');
+                AppendBare(sql, value);
+                sql.Append('\'');
+                break;
+            default:
+                AppendBare(sql, value);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A number, or a temporal value as the server prints it (no quotes): the text of the value in a literal or a
+    /// LOAD DATA field. Strings, bytes and NULL are the caller's (they are escaped differently in each).
+    /// </summary>
+    public static void AppendBare(StringBuilder sql, object value)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        switch (value)
+        {
             case int or long or short or sbyte or byte or ushort or uint or ulong:
                 sql.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture));
                 break;
@@ -54,9 +85,6 @@ public static class SqlLiteral
             case TimeSpan span:
                 AppendTime(sql, span);
                 break;
-            case Guid guid:
-                SqlText.AppendQuoted(sql, guid.ToString());
-                break;
             case JsonPartialUpdate:
                 throw new NotSupportedException("A partial JSON update (binlog_row_value_options=PARTIAL_JSON) cannot be applied: set binlog_row_value_options='' on the source.");
             default:
@@ -69,6 +97,18 @@ public static class SqlLiteral
         }
     }
 
+    /// <summary>Bytes as hexadecimal digits.</summary>
+    public static void AppendHex(StringBuilder sql, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(bytes);
+        const string digits = "0123456789ABCDEF";
+        foreach (var b in bytes)
+        {
+            sql.Append(digits[b >> 4]).Append(digits[b & 0xF]);
+        }
+    }
+
     public static string ToSql(object? value)
     {
         var sql = new StringBuilder();
@@ -76,28 +116,9 @@ public static class SqlLiteral
         return sql.ToString();
     }
 
-    private static void AppendHex(StringBuilder sql, byte[] bytes)
-    {
-        if (bytes.Length == 0)
-        {
-            sql.Append("''");
-            return;
-        }
-
-        sql.Append("X'");
-        const string digits = "0123456789ABCDEF";
-        foreach (var b in bytes)
-        {
-            sql.Append(digits[b >> 4]).Append(digits[b & 0xF]);
-        }
-
-        sql.Append('\'');
-    }
-
     private static void AppendDateTime(StringBuilder sql, int year, int month, int day, int hour, int minute, int second, int microsecond)
     {
-        sql.Append('\'')
-            .Append(year.ToString("D4", CultureInfo.InvariantCulture)).Append('-')
+        sql.Append(year.ToString("D4", CultureInfo.InvariantCulture)).Append('-')
             .Append(month.ToString("D2", CultureInfo.InvariantCulture)).Append('-')
             .Append(day.ToString("D2", CultureInfo.InvariantCulture)).Append(' ')
             .Append(hour.ToString("D2", CultureInfo.InvariantCulture)).Append(':')
@@ -107,13 +128,10 @@ public static class SqlLiteral
         {
             sql.Append('.').Append(microsecond.ToString("D6", CultureInfo.InvariantCulture));
         }
-
-        sql.Append('\'');
     }
 
     private static void AppendTime(StringBuilder sql, TimeSpan span)
     {
-        sql.Append('\'');
         if (span < TimeSpan.Zero)
         {
             sql.Append('-');
@@ -128,7 +146,5 @@ public static class SqlLiteral
         {
             sql.Append('.').Append(microseconds.ToString("D6", CultureInfo.InvariantCulture));
         }
-
-        sql.Append('\'');
     }
 }

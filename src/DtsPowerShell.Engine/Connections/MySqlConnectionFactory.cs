@@ -13,10 +13,14 @@ public static class MySqlConnectionFactory
     public const string SyncSessionSql =
         "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', @dts_applying = 1";
 
-    /// <summary>Opens a connection for the sync: values as the server holds them (zero dates, TINYINT(1) and CHAR(36) as such), no command timeout, the <see cref="SyncSessionSql"/> settings.</summary>
-    public static async Task<MySqlConnection> OpenForSyncAsync(ConnectionSettings settings, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a connection for the sync: values as the server holds them (zero dates, TINYINT(1) and CHAR(36) as such), no
+    /// command timeout, the <see cref="SyncSessionSql"/> settings. <paramref name="loadLocalData"/> allows LOAD DATA LOCAL
+    /// (the table copy's target connections only: a server may then ask the client for data).
+    /// </summary>
+    public static async Task<MySqlConnection> OpenForSyncAsync(ConnectionSettings settings, TimeSpan timeout, CancellationToken cancellationToken, bool loadLocalData = false)
     {
-        var connection = Create(settings, timeout, forSync: true);
+        var connection = Create(settings, timeout, forSync: true, loadLocalData: loadLocalData);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -31,9 +35,9 @@ public static class MySqlConnectionFactory
         }
     }
 
-    public static MySqlConnection Create(ConnectionSettings settings, TimeSpan timeout, string? database = null) => Create(settings, timeout, forSync: false, database);
+    public static MySqlConnection Create(ConnectionSettings settings, TimeSpan timeout, string? database = null) => Create(settings, timeout, forSync: false, loadLocalData: false, database);
 
-    private static MySqlConnection Create(ConnectionSettings settings, TimeSpan timeout, bool forSync, string? database = null)
+    private static MySqlConnection Create(ConnectionSettings settings, TimeSpan timeout, bool forSync, bool loadLocalData, string? database = null)
     {
         var seconds = (uint)Math.Max(1, Math.Ceiling(timeout.TotalSeconds));
         var builder = new MySqlConnectionStringBuilder
@@ -60,6 +64,7 @@ public static class MySqlConnectionFactory
             builder.GuidFormat = MySqlGuidFormat.None;
             builder.DefaultCommandTimeout = 0;
             builder.AllowUserVariables = true;
+            builder.AllowLoadLocalInfile = loadLocalData;
         }
 
         var connection = new MySqlConnection(builder.ConnectionString);

@@ -8,9 +8,9 @@ using MySqlConnector;
 namespace DtsPowerShell.Engine.Snapshot;
 
 /// <summary>
-/// Copies one table from a consistent snapshot of the source, in key order, as chunks of multi-row INSERTs; each
-/// chunk commits on the target together with its copy state (the last key copied), so a copy cut off resumes after
-/// its last chunk. Reading the next chunk overlaps writing the last. A table without a key cannot resume part-way:
+/// Copies one table from a consistent snapshot of the source, in key order, as chunks streamed with LOAD DATA LOCAL
+/// (multi-row INSERTs where the target does not allow it); each chunk commits on the target together with its copy
+/// state (the last key copied), so a copy cut off resumes after its last chunk. Reading the next chunk overlaps writing the last. A table without a key cannot resume part-way:
 /// its copy starts again, the target table emptied first.
 /// </summary>
 public sealed class TableCopier(ConnectionSettings source, ConnectionSettings target, CheckpointStore checkpoints, SyncProgress progress, TimeSpan timeout, ILogger log)
@@ -21,12 +21,15 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
     /// <summary>Characters per INSERT statement.</summary>
     public int StatementChars { get; init; } = 1 << 20;
 
+    /// <summary>Load chunks with LOAD DATA LOCAL (the target's local_infile is on), else with INSERT statements.</summary>
+    public bool LoadData { get; init; }
+
     public async Task<TableCopyState> CopyAsync(TargetTable table, TableCopyState? state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         var schema = table.Source;
         await using var sourceConnection = await MySqlConnectionFactory.OpenForSyncAsync(source, timeout, cancellationToken).ConfigureAwait(false);
-        await using var targetConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, timeout, cancellationToken).ConfigureAwait(false);
+        await using var targetConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, timeout, cancellationToken, loadLocalData: LoadData).ConfigureAwait(false);
         // Tables are copied in parallel, children before parents as it comes: each copy is consistent on its own.
         await ExecuteAsync(targetConnection, null, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0", cancellationToken).ConfigureAwait(false);
         // The source waits while the target writes a chunk: it must not take that for a dead client.
@@ -50,18 +53,25 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
         var reading = ReadAsync(sourceConnection, table, state.LastKey, chunks.Writer, stopReading.Token);
         try
         {
+            var format = new LoadDataFormat(table);
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                await using var transaction = await targetConnection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                // The chunk's rows and its mark commit together (a plain BEGIN: the bulk loader runs its own command).
+                await ExecuteAsync(targetConnection, null, "BEGIN", cancellationToken).ConfigureAwait(false);
                 foreach (var statement in chunk.Statements)
                 {
-                    await ExecuteAsync(targetConnection, transaction, statement, cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(targetConnection, null, statement, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (chunk.Data is { Length: > 0 } data)
+                {
+                    await LoadAsync(targetConnection, table, format, data, cancellationToken).ConfigureAwait(false);
                 }
 
                 Failpoint.Hit("copy-before-mark");
                 state = state with { LastKey = chunk.LastKey ?? state.LastKey, RowsCopied = state.RowsCopied + chunk.Rows, Done = chunk.Last };
-                await checkpoints.WriteTableAsync(targetConnection, transaction, state, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await checkpoints.WriteTableAsync(targetConnection, null, state, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(targetConnection, null, "COMMIT", cancellationToken).ConfigureAwait(false);
                 progress.AddCopied(chunk.Rows);
             }
         }
@@ -101,6 +111,8 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
             var row = new object?[schema.Columns.Count];
             var statements = new List<string>();
             var sql = new RowSqlBuilder();
+            var format = new LoadDataFormat(table);
+            var text = new StringBuilder();
             var rows = 0;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -109,29 +121,41 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
                     row[i] = reader.IsDBNull(i) ? null : decimals[i] ? reader.GetMySqlDecimal(i) : reader.GetValue(i);
                 }
 
-                sql.Insert(table, row, ApplyMode.Exact);
-                rows++;
-                if (sql.Length >= StatementChars)
+                if (LoadData)
                 {
-                    statements.Add(sql.Take());
+                    format.AppendRow(text, row);
+                }
+                else
+                {
+                    sql.Insert(table, row, ApplyMode.Exact);
+                    if (sql.Length >= StatementChars)
+                    {
+                        statements.Add(sql.Take());
+                    }
                 }
 
-                if (rows >= ChunkRows)
+                if (++rows >= ChunkRows)
                 {
-                    statements.Add(sql.Take());
-                    await chunks.WriteAsync(new Chunk(statements, rows, KeyOf(schema, row), Last: false), cancellationToken).ConfigureAwait(false);
-                    statements = [];
+                    await chunks.WriteAsync(TakeChunk(rows, KeyOf(schema, row), last: false), cancellationToken).ConfigureAwait(false);
                     rows = 0;
                 }
             }
 
-            if (!sql.IsEmpty)
-            {
-                statements.Add(sql.Take());
-            }
-
-            await chunks.WriteAsync(new Chunk(statements, rows, rows > 0 ? KeyOf(schema, row) : null, Last: true), cancellationToken).ConfigureAwait(false);
+            await chunks.WriteAsync(TakeChunk(rows, rows > 0 ? KeyOf(schema, row) : null, last: true), cancellationToken).ConfigureAwait(false);
             chunks.TryComplete();
+
+            Chunk TakeChunk(int count, string[]? lastKey, bool last)
+            {
+                if (!sql.IsEmpty)
+                {
+                    statements.Add(sql.Take());
+                }
+
+                var chunk = new Chunk(statements, LoadData ? Encoding.UTF8.GetBytes(text.ToString()) : null, count, lastKey, last);
+                statements = [];
+                text.Clear();
+                return chunk;
+            }
         }
         catch (Exception e)
         {
@@ -161,5 +185,25 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record Chunk(List<string> Statements, int Rows, string[]? LastKey, bool Last);
+    private static async Task LoadAsync(MySqlConnection connection, TargetTable table, LoadDataFormat format, byte[] data, CancellationToken cancellationToken)
+    {
+        var loader = new MySqlBulkLoader(connection)
+        {
+            Local = true,
+            SourceStream = new MemoryStream(data, writable: false),
+            TableName = table.QuotedName,
+            CharacterSet = "utf8mb4",
+            FieldTerminator = "\t",
+            LineTerminator = "\n",
+            EscapeCharacter = '\\',
+            FieldQuotationCharacter = '\0',
+            ConflictOption = MySqlBulkLoaderConflictOption.None,
+        };
+        loader.Columns.AddRange(format.Columns);
+        loader.Expressions.AddRange(format.Expressions);
+        await loader.LoadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One chunk's rows: INSERT statements, or LOAD DATA text (UTF-8).</summary>
+    private sealed record Chunk(List<string> Statements, byte[]? Data, int Rows, string[]? LastKey, bool Last);
 }

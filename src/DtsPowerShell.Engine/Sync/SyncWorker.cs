@@ -179,6 +179,12 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         }
     }
 
+    private static async Task<bool> LocalInfileAsync(MySqlConnection targetConnection, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("SELECT @@GLOBAL.local_infile", targetConnection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
     private static BinlogPosition ToPosition(BinlogStart start) => start.Position ?? new BinlogPosition("", 4, start.GtidSet);
 
     private async Task<BinlogPosition> CopyDataAsync(MySqlConnection targetConnection, MySqlConnection sourceConnection, IReadOnlyList<TableSchema> tables, Dictionary<(string, string), TargetTable> targets, CancellationToken cancellationToken)
@@ -192,9 +198,11 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var states = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false)).ToDictionary(s => (s.Database, s.Table));
         Progress.SetTotal(tables.Sum(t => Math.Max(t.EstimatedRows, states.GetValueOrDefault((t.Database, t.Name))?.RowsCopied ?? 0)));
         Progress.SetCopied(states.Values.Sum(s => s.RowsCopied));
-        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows };
         var results = new System.Collections.Concurrent.ConcurrentDictionary<(string, string), TableCopyState>(states);
         var pending = tables.Where(t => states.GetValueOrDefault((t.Database, t.Name)) is not { Done: true }).OrderByDescending(t => t.EstimatedRows).ToList();
+        var loadData = options.LoadData && await LocalInfileAsync(targetConnection, cancellationToken).ConfigureAwait(false);
+        log.LogInformation("Copying {Count} tables, {Parallel} at a time, with {Method}.", pending.Count, options.CopyParallelism, loadData ? "LOAD DATA LOCAL" : "INSERT statements (the target's local_infile is off)");
+        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows, LoadData = loadData };
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.CopyParallelism, CancellationToken = cancellationToken }, async (table, token) =>
         {
             var copy = await copier.CopyAsync(targets[(table.Database, table.Name)], states.GetValueOrDefault((table.Database, table.Name)), token).ConfigureAwait(false);

@@ -16,6 +16,9 @@ public sealed class SyncWorkerOptions
 
     public ApplierOptions Applier { get; init; } = new();
 
+    /// <summary>Copy with LOAD DATA LOCAL where the target's local_infile allows it (else, or when false, with INSERT statements).</summary>
+    public bool LoadData { get; init; } = true;
+
     /// <summary>Stop (as Stopped) once the initial sync is done instead of going on with the binlog: a one-off copy.</summary>
     public bool StopWhenSynchronizing { get; init; }
 

@@ -47,7 +47,10 @@ public sealed class SyncServers : IDisposable
         server.Sql($"CHECKSUM TABLE {table}").Split('\t')[^1] + "/" + server.Sql($"SELECT COUNT(*) FROM {table}");
 
     /// <summary>Waits until each source table equals its target table (same checksum and count), or fails naming the first that does not.</summary>
-    public void WaitUntilEqual(TimeSpan deadline, params (string Source, string Target)[] tables)
+    public void WaitUntilEqual(TimeSpan deadline, params (string Source, string Target)[] tables) => WaitUntilEqual(deadline, null, tables);
+
+    /// <summary>As above; <paramref name="describe"/> adds what the sync says of itself to a failure.</summary>
+    public void WaitUntilEqual(TimeSpan deadline, Func<string>? describe, params (string Source, string Target)[] tables)
     {
         var until = DateTime.UtcNow + deadline;
         while (true)
@@ -61,7 +64,7 @@ public sealed class SyncServers : IDisposable
             if (DateTime.UtcNow > until)
             {
                 var (s, t) = differing[0];
-                Assert.Fail($"{s} (source {Fingerprint(Source, s)}) and {t} (target {(TryFingerprint(Target, t, out var f) ? f : "missing")}) still differ after {deadline.TotalSeconds} s.");
+                Assert.Fail($"{s} (source {Fingerprint(Source, s)}) and {t} (target {(TryFingerprint(Target, t, out var f) ? f : "missing")}) still differ after {deadline.TotalSeconds} s. {describe?.Invoke()}");
             }
 
             Thread.Sleep(100);

@@ -12,24 +12,30 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    [Fact]
-    public async Task FullLoadWithConcurrentWritesThenIncrementalThenResumeEndsEqual()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FullLoadWithConcurrentWritesThenIncrementalThenResumeEndsEqual(bool loadData)
     {
+        var shop = loadData ? "shop" : "shop_inserts";
         var source = servers.Source;
-        source.Sql("""
-            CREATE DATABASE shop;
-            CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(50) CHARACTER SET latin1, amount DECIMAL(12,2), placed TIMESTAMP(6) NULL, note TEXT) ENGINE=InnoDB;
-            CREATE TABLE shop.tags (name VARCHAR(20), n INT) ENGINE=InnoDB;
-            CREATE TABLE shop.wide (id BIGINT UNSIGNED PRIMARY KEY, v BIGINT UNSIGNED, e ENUM('a','b','c'), s SET('x','y','z'), b BIT(10), t TIME(3), j JSON,
-                bin VARBINARY(10), f FLOAT, d DOUBLE, y YEAR, dt DATETIME(6), dat DATE, big DECIMAL(65,30), u TINYINT UNSIGNED, c CHAR(36)) ENGINE=InnoDB;
-            INSERT INTO shop.tags VALUES ('dup', 1), ('dup', 1), ('dup', 1), ('solo', 2);
-            INSERT INTO shop.wide VALUES (18446744073709551615, 18446744073709551614, 'c', 'x,z', b'1010101010', '-838:59:59.000', '{"k": [1, "é"]}',
-                X'00FF00', 1.5, -2.25e-300, 2155, '9999-12-31 23:59:59.999999', '0000-00-00', '-12345678901234567890123456789012345.123456789012345678901234567891', 255, 'c3d5a2b8-0000-4000-8000-000000000000');
+        source.Sql($$"""
+            CREATE DATABASE {{shop}};
+            CREATE TABLE {{shop}}.orders (id INT AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(50) CHARACTER SET latin1, amount DECIMAL(12,2), placed TIMESTAMP(6) NULL, note TEXT) ENGINE=InnoDB;
+            CREATE TABLE {{shop}}.tags (name VARCHAR(20), n INT) ENGINE=InnoDB;
+            CREATE TABLE {{shop}}.wide (id BIGINT UNSIGNED PRIMARY KEY, v BIGINT UNSIGNED, e ENUM('a','b','c'), s SET('x','y','z'), b BIT(10), t TIME(3), j JSON,
+                bin VARBINARY(10), f FLOAT, d DOUBLE, y YEAR, dt DATETIME(6), dat DATE, big DECIMAL(65,30), u TINYINT UNSIGNED, c CHAR(36),
+                g POINT NULL, bl BLOB, tx TEXT CHARACTER SET utf8mb4, l1 VARCHAR(20) CHARACTER SET latin1) ENGINE=InnoDB;
+            INSERT INTO {{shop}}.tags VALUES ('dup', 1), ('dup', 1), ('dup', 1), ('solo', 2);
+            INSERT INTO {{shop}}.wide VALUES (18446744073709551615, 18446744073709551614, 'c', 'x,z', b'1010101010', '-838:59:59.000', '{"k": [1, "é"]}',
+                X'00FF00', 1.5, -2.25e-300, 2155, '9999-12-31 23:59:59.999999', '0000-00-00', '-12345678901234567890123456789012345.123456789012345678901234567891', 255, 'c3d5a2b8-0000-4000-8000-000000000000',
+                ST_GeomFromText('POINT(1 2)'), X'090A5C000D4E', 'tab\there\nnew\\line\0nul 😀 \\N', 'Grüße'),
+                (1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, X'', '', '');
             """);
-        source.Sql("INSERT INTO shop.orders (customer, amount, placed, note) SELECT CONCAT('cüst', seq), seq / 7, FROM_UNIXTIME(1700000000 + seq), REPEAT('x', seq % 50) FROM shop.seq_1_to_30000;");
+        source.Sql($"INSERT INTO {shop}.orders (customer, amount, placed, note) SELECT CONCAT('cüst', seq), seq / 7, FROM_UNIXTIME(1700000000 + seq), REPEAT('x', seq % 50) FROM {shop}.seq_1_to_30000;");
 
-        var job = servers.CreateJob(["shop"]);
-        var options = new SyncWorkerOptions { ChunkRows = 1000, CopyParallelism = 2 };
+        var job = servers.CreateJob([shop]);
+        var options = new SyncWorkerOptions { ChunkRows = 1000, CopyParallelism = 2, LoadData = loadData };
         var worker = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, options, NullLogger.Instance);
         var run = worker.RunAsync(CancellationToken.None);
 
@@ -38,28 +44,28 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         for (var i = 0; i < 50; i++)
         {
             source.Sql($"""
-                INSERT INTO shop.orders (customer, amount, placed) VALUES ('new{i}', {i}.5, NOW(6));
-                UPDATE shop.orders SET amount = amount + 1, note = 'touched' WHERE id IN ({1 + (i * 577 % 30000)}, {29999 - i});
-                DELETE FROM shop.orders WHERE id = {100 + (i * 311)};
-                INSERT INTO shop.tags VALUES ('dup', 1);
+                INSERT INTO {shop}.orders (customer, amount, placed) VALUES ('new{i}', {i}.5, NOW(6));
+                UPDATE {shop}.orders SET amount = amount + 1, note = 'touched' WHERE id IN ({1 + (i * 577 % 30000)}, {29999 - i});
+                DELETE FROM {shop}.orders WHERE id = {100 + (i * 311)};
+                INSERT INTO {shop}.tags VALUES ('dup', 1);
                 """);
         }
 
-        source.Sql("UPDATE shop.orders SET id = 40000 WHERE id = 2; DELETE FROM shop.tags WHERE name = 'dup' LIMIT 1; UPDATE shop.tags SET n = 5 WHERE name = 'solo';");
-        servers.WaitUntilEqual(Deadline, ("shop.orders", "shop.orders"), ("shop.tags", "shop.tags"), ("shop.wide", "shop.wide"));
+        source.Sql($"UPDATE {shop}.orders SET id = 40000 WHERE id = 2; DELETE FROM {shop}.tags WHERE name = 'dup' LIMIT 1; UPDATE {shop}.tags SET n = 5 WHERE name = 'solo';");
+        servers.WaitUntilEqual(Deadline, () => $"The worker is {worker.State}: {worker.LastError}", ($"{shop}.orders", $"{shop}.orders"), ($"{shop}.tags", $"{shop}.tags"), ($"{shop}.wide", $"{shop}.wide"));
         Assert.Equal(SyncJobState.Synchronizing, worker.State);
-        Assert.Equal(source.Sql("SELECT * FROM shop.wide"), servers.Target.Sql("SELECT * FROM shop.wide"));
-        Assert.Equal(source.Sql("SELECT UNIX_TIMESTAMP(placed) FROM shop.orders ORDER BY id LIMIT 3"), servers.Target.Sql("SELECT UNIX_TIMESTAMP(placed) FROM shop.orders ORDER BY id LIMIT 3"));
+        Assert.Equal(source.Sql($"SELECT * FROM {shop}.wide"), servers.Target.Sql($"SELECT * FROM {shop}.wide"));
+        Assert.Equal(source.Sql($"SELECT UNIX_TIMESTAMP(placed) FROM {shop}.orders ORDER BY id LIMIT 3"), servers.Target.Sql($"SELECT UNIX_TIMESTAMP(placed) FROM {shop}.orders ORDER BY id LIMIT 3"));
 
         worker.RequestStop();
         Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
 
         // Changes while stopped arrive after a restart, once.
-        source.Sql("INSERT INTO shop.tags VALUES ('dup', 1), ('later', 3); UPDATE shop.wide SET v = 7; DELETE FROM shop.orders WHERE id < 50;");
+        source.Sql($"INSERT INTO {shop}.tags VALUES ('dup', 1), ('later', 3); UPDATE {shop}.wide SET v = 7; DELETE FROM {shop}.orders WHERE id < 50;");
         var resumed = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, options, NullLogger.Instance);
         var second = resumed.RunAsync(CancellationToken.None);
-        servers.WaitUntilEqual(Deadline, ("shop.orders", "shop.orders"), ("shop.tags", "shop.tags"), ("shop.wide", "shop.wide"));
-        Assert.Equal("53", servers.Target.Sql("SELECT COUNT(*) FROM shop.tags WHERE name = 'dup'"));
+        servers.WaitUntilEqual(Deadline, ($"{shop}.orders", $"{shop}.orders"), ($"{shop}.tags", $"{shop}.tags"), ($"{shop}.wide", $"{shop}.wide"));
+        Assert.Equal("53", servers.Target.Sql($"SELECT COUNT(*) FROM {shop}.tags WHERE name = 'dup'"));
         resumed.RequestStop();
         Assert.Equal(SyncJobState.Stopped, await second.WaitAsync(Deadline));
         Assert.Null(resumed.LastError);

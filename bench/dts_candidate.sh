@@ -29,6 +29,6 @@ JOB=$(dotnet pwsh -NoProfile -NonInteractive -Command "
 unset DTS_BENCH_PASSWORD_SRC DTS_BENCH_PASSWORD_DST
 echo "dts: job $JOB, state $DTS_STATE_PATH" >&2
 trap 'rm -rf "$STATE_DIR"' EXIT
-/usr/bin/time -f "dts worker: %e s, peak RSS %M KiB" \
+/usr/bin/time -f "dts worker: %e s (cpu %U s user, %S s system), peak RSS %M KiB" \
   dotnet "$ROOT/artifacts/DtsPowerShell/worker/dts.dll" worker --state "$DTS_STATE_PATH" --job "$JOB" --attached $FLAGS
 grep -E "Copied|failed|Retrying" "$STATE_DIR/logs/$JOB.log" | tail -8 >&2 || true

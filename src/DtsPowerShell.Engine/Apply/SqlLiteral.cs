@@ -98,10 +98,9 @@ public static class SqlLiteral
     }
 
     /// <summary>Bytes as hexadecimal digits.</summary>
-    public static void AppendHex(StringBuilder sql, byte[] bytes)
+    public static void AppendHex(StringBuilder sql, ReadOnlySpan<byte> bytes)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        ArgumentNullException.ThrowIfNull(bytes);
         const string digits = "0123456789ABCDEF";
         foreach (var b in bytes)
         {

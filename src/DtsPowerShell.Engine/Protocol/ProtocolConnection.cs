@@ -62,13 +62,36 @@ internal sealed class ProtocolConnection : IAsyncDisposable
     /// <summary>Runs a text query and returns its rows (values as text, null for SQL NULL); none for a statement.</summary>
     public async Task<List<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken)
     {
+        var rows = new List<string?[]>();
+        await QueryRowsAsync(sql, (row, columns) =>
+        {
+            var reader = new SpanReader(row);
+            var values = new string?[columns];
+            for (var i = 0; i < columns; i++)
+            {
+                var length = reader.ReadLengthEncodedNullable();
+                values[i] = length is null ? null : Encoding.UTF8.GetString(reader.ReadBytes((int)length.Value));
+            }
+
+            rows.Add(values);
+        }, null, cancellationToken).ConfigureAwait(false);
+        return rows;
+    }
+
+    /// <summary>
+    /// Runs a text query and hands each row to <paramref name="onRow"/> as it arrives, unbuffered: the row's bytes (each
+    /// field length-encoded, 0xFB for NULL; valid only during the call) and the number of columns.
+    /// </summary>
+    /// <remarks><paramref name="afterRow"/>, when given, is awaited after each row: the place for the caller to pass on what a row completed.</remarks>
+    public async Task QueryRowsAsync(string sql, RowHandler onRow, Func<ValueTask>? afterRow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onRow);
         await SendCommandAsync(ComQuery, Encoding.UTF8.GetBytes(sql), cancellationToken).ConfigureAwait(false);
         var first = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<string?[]>();
         switch (FirstByte(first))
         {
             case 0x00:
-                return rows;
+                return;
             case 0xFF:
                 throw MySqlServerException.FromErrorPacket(first.Span);
         }
@@ -86,7 +109,7 @@ internal sealed class ProtocolConnection : IAsyncDisposable
             var span = packet.Span;
             if (FirstByte(packet) == 0xFE && span.Length < 9)
             {
-                return rows;
+                return;
             }
 
             if (span[0] == 0xFF)
@@ -94,15 +117,11 @@ internal sealed class ProtocolConnection : IAsyncDisposable
                 throw MySqlServerException.FromErrorPacket(span);
             }
 
-            var reader = new SpanReader(span);
-            var row = new string?[columns];
-            for (var i = 0; i < columns; i++)
+            onRow(span, columns);
+            if (afterRow is not null)
             {
-                var length = reader.ReadLengthEncodedNullable();
-                row[i] = length is null ? null : Encoding.UTF8.GetString(reader.ReadBytes((int)length.Value));
+                await afterRow().ConfigureAwait(false);
             }
-
-            rows.Add(row);
         }
     }
 

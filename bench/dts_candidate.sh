@@ -31,4 +31,4 @@ echo "dts: job $JOB, state $DTS_STATE_PATH" >&2
 trap 'rm -rf "$STATE_DIR"' EXIT
 /usr/bin/time -f "dts worker: %e s (cpu %U s user, %S s system), peak RSS %M KiB" \
   dotnet "$ROOT/artifacts/DtsPowerShell/worker/dts.dll" worker --state "$DTS_STATE_PATH" --job "$JOB" --attached $FLAGS
-grep -E "Copied|failed|Retrying" "$STATE_DIR/logs/$JOB.log" | tail -8 >&2 || true
+grep -E "INFO|WARN|FAIL" "$STATE_DIR/logs/$JOB.log" | cut -c1-160 | tail -16 >&2 || true

@@ -9,6 +9,9 @@ internal sealed class ByteBuffer
 
     public ReadOnlyMemory<byte> Written => bytes.AsMemory(0, Length);
 
+    /// <summary>The bytes written, as a read-only stream over this buffer (valid until it is cleared).</summary>
+    public Stream AsStream() => new MemoryStream(bytes, 0, Length, writable: false);
+
     public void Clear() => Length = 0;
 
     public void Append(byte value)

@@ -7,13 +7,17 @@ namespace DtsPowerShell.Engine.Snapshot;
 /// <summary>Gathers raw rows into a chunk: LOAD DATA text, or multi-row INSERT statements; keeps the last row's key fields.</summary>
 internal sealed class ChunkBuilder(TargetTable table, RawFieldFormat format, bool loadData, int statementChars)
 {
-    private readonly ByteBuffer data = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<ByteBuffer> spare = [];
+    private ByteBuffer data = new();
     private readonly StringBuilder sql = new();
     private readonly List<string> statements = [];
     private readonly byte[]?[] lastKey = new byte[]?[table.Source.KeyColumns.Count];
     private readonly int[] keyIndex = KeyIndex(table);
 
     public int Count { get; private set; }
+
+    /// <summary>Bytes of row data gathered (characters of SQL for INSERTs).</summary>
+    public int Bytes => loadData ? data.Length : sql.Length + statements.Sum(s => s.Length);
 
     /// <summary>Adds one text-protocol row (each field length-encoded, 0xFB for NULL).</summary>
     public void Add(ReadOnlySpan<byte> row)
@@ -86,9 +90,15 @@ internal sealed class ChunkBuilder(TargetTable table, RawFieldFormat format, boo
             sql.Clear();
         }
 
-        var chunk = new Chunk([.. statements], loadData ? data.Written.ToArray() : null, Count, Count > 0 ? LastKeyLiterals() : null, last);
+        // The buffer goes with the chunk and comes back once written: a few buffers serve the whole copy.
+        var chunk = new Chunk([.. statements], loadData ? data : null, Count, Count > 0 ? LastKeyLiterals() : null, last, spare.Add);
         statements.Clear();
-        data.Clear();
+        if (loadData)
+        {
+            data = spare.TryTake(out var reused) ? reused : new ByteBuffer();
+            data.Clear();
+        }
+
         Count = 0;
         return chunk;
     }

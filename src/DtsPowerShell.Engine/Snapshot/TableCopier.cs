@@ -18,7 +18,10 @@ namespace DtsPowerShell.Engine.Snapshot;
 public sealed class TableCopier(ConnectionSettings source, ConnectionSettings target, CheckpointStore checkpoints, SyncProgress progress, TimeSpan timeout, ILogger log)
 {
     /// <summary>Rows per chunk: the unit of commit and of resumption.</summary>
-    public int ChunkRows { get; init; } = 20_000;
+    public int ChunkRows { get; init; } = 100_000;
+
+    /// <summary>Bytes of row data per chunk at most (a chunk ends at whichever limit comes first).</summary>
+    public int ChunkBytes { get; init; } = 4 << 20;
 
     /// <summary>Characters per INSERT statement.</summary>
     public int StatementChars { get; init; } = 1 << 20;
@@ -52,7 +55,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
             state.LastKey is null ? "" : " after the last chunk copied");
 
         var format = new RawFieldFormat(table);
-        var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = ReadAsync(sourceConnection, table, format, state.LastKey, chunks.Writer, stopReading.Token);
         try
@@ -66,6 +69,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
                     await WriteAsync(targetConnection, table, format, chunk, cancellationToken).ConfigureAwait(false);
                 }
 
+                chunk.Release();
                 Failpoint.Hit("copy-before-mark");
                 state = state with { LastKey = chunk.LastKey ?? state.LastKey, RowsCopied = state.RowsCopied + chunk.Rows, Done = chunk.Last };
                 await checkpoints.WriteTableAsync(targetConnection, null, state, cancellationToken).ConfigureAwait(false);
@@ -107,7 +111,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
             await connection.QueryRowsAsync(select.ToString(), (row, _) =>
             {
                 rows.Add(row);
-                if (rows.Count >= ChunkRows)
+                if (rows.Count >= ChunkRows || rows.Bytes >= ChunkBytes)
                 {
                     full = rows.Take(last: false);
                 }
@@ -140,7 +144,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
             var loader = new MySqlBulkLoader(connection)
             {
                 Local = true,
-                SourceStream = new MemoryStream(data, writable: false),
+                SourceStream = data.AsStream(),
                 TableName = table.QuotedName,
                 CharacterSet = "binary",
                 FieldTerminator = "\t",

@@ -11,8 +11,11 @@ public sealed class SyncWorkerOptions
     /// <summary>Tables copied at once in the data initialisation.</summary>
     public int CopyParallelism { get; init; } = 4;
 
-    /// <summary>Rows per committed chunk of a table copy.</summary>
-    public int ChunkRows { get; init; } = 20_000;
+    /// <summary>Rows per committed chunk of a table copy (a chunk also ends at <see cref="ChunkBytes"/>).</summary>
+    public int ChunkRows { get; init; } = 100_000;
+
+    /// <summary>Bytes of row data per chunk at most.</summary>
+    public int ChunkBytes { get; init; } = 4 << 20;
 
     public ApplierOptions Applier { get; init; } = new();
 

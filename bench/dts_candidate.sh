@@ -30,5 +30,14 @@ unset DTS_BENCH_PASSWORD_SRC DTS_BENCH_PASSWORD_DST
 echo "dts: job $JOB, state $DTS_STATE_PATH" >&2
 trap 'rm -rf "$STATE_DIR"' EXIT
 /usr/bin/time -f "dts worker: %e s (cpu %U s user, %S s system), peak RSS %M KiB" \
-  dotnet "$ROOT/artifacts/DtsPowerShell/worker/dts.dll" worker --state "$DTS_STATE_PATH" --job "$JOB" --attached $FLAGS
+  dotnet "$ROOT/artifacts/DtsPowerShell/worker/dts.dll" worker --state "$DTS_STATE_PATH" --job "$JOB" --attached $FLAGS &
+TIMER=$!
+# The harness kills a catch-up candidate (then /usr/bin/time prints nothing): keep the worker's peak memory in a file.
+REPORT=${DTS_BENCH_REPORT:-/tmp/dts-bench-worker-$MODE.txt}
+while kill -0 "$TIMER" 2>/dev/null; do
+  WORKER=$(pgrep -P "$TIMER" | head -1 || true)
+  [[ -n $WORKER ]] && grep -h VmHWM "/proc/$WORKER/status" 2>/dev/null > "$REPORT.tmp" && mv "$REPORT.tmp" "$REPORT"
+  sleep 1
+done
+wait "$TIMER"
 grep -E "INFO|WARN|FAIL" "$STATE_DIR/logs/$JOB.log" | cut -c1-160 | tail -16 >&2 || true

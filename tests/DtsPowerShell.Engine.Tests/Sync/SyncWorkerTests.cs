@@ -124,4 +124,101 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         worker.RequestStop();
         Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
     }
+
+    [Fact]
+    public async Task ADumpThreadKilledInsideALargeTransactionDiscardsTheHalfDeliveredAndAppliesItOnce()
+    {
+        const string db = "killed_dump";
+        servers.Source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY, pad VARCHAR(100)) ENGINE=InnoDB;");
+        var job = servers.CreateJob([db]);
+        var worker = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(200) }, NullLogger.Instance);
+        var run = worker.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => worker.State == SyncJobState.Synchronizing, Deadline, "the job to synchronize");
+
+        servers.Source.Sql($"INSERT INTO {db}.t SELECT seq, REPEAT('x', 100) FROM {db}.seq_1_to_200000;");
+        // Kill the dump thread again and again while the transaction streams: a kill lands inside it.
+        var until = DateTime.UtcNow.AddSeconds(3);
+        while (DateTime.UtcNow < until && worker.Retries < 3)
+        {
+            foreach (var id in servers.Source.Sql("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                servers.Source.Sql($"KILL {id}");
+            }
+
+            Thread.Sleep(100);
+        }
+
+        servers.WaitUntilEqual(Deadline, () => $"The worker is {worker.State}: {worker.LastError}", ($"{db}.t", $"{db}.t"));
+        Assert.True(worker.Retries > 0, "the dump thread was never killed");
+        Assert.Equal(SyncJobState.Synchronizing, worker.State);
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task SchemaInitCreatesViewsInDependencyOrderRoutinesAndEventsWithoutAMissingDefiner()
+    {
+        const string db = "objects";
+        servers.Source.Sql($"""
+            CREATE USER IF NOT EXISTS 'only_on_source'@'%';
+            GRANT ALL ON {db}.* TO 'only_on_source'@'%';
+            CREATE DATABASE {db};
+            CREATE TABLE {db}.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB;
+            INSERT INTO {db}.t VALUES (1, 10), (2, 20);
+            CREATE VIEW {db}.z_base AS SELECT id, v FROM {db}.t;
+            CREATE DEFINER='only_on_source'@'%' VIEW {db}.a_top AS SELECT SUM(v) AS total FROM {db}.z_base;
+            CREATE FUNCTION {db}.twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2;
+            CREATE PROCEDURE {db}.bump() UPDATE {db}.t SET v = v + 1;
+            CREATE EVENT {db}.nightly ON SCHEDULE EVERY 1 DAY DO UPDATE {db}.t SET v = 0;
+            """);
+        var job = servers.CreateJob([db], mapping: new Dictionary<string, string> { [db] = db + "_copy" });
+        var worker = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        var run = worker.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => worker.State == SyncJobState.Synchronizing || run.IsCompleted, Deadline, "the job to synchronize");
+        Assert.Null(worker.LastError);
+
+        var copy = db + "_copy";
+        Assert.Equal("30", servers.Target.Sql($"SELECT total FROM {copy}.a_top"));
+        Assert.Equal("42", servers.Target.Sql($"SELECT {copy}.twice(21)"));
+        Assert.Equal("1", servers.Target.Sql($"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '{copy}' AND ROUTINE_NAME = 'bump'"));
+        Assert.Equal("SLAVESIDE_DISABLED", servers.Target.Sql($"SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{copy}' AND EVENT_NAME = 'nightly'"));
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+    }
+
+    [Theory]
+    [InlineData("purged")]
+    [InlineData("xa")]
+    public async Task APurgedBinlogOrAnXaTransactionStopsTheJobAsFailedSayingWhatToDo(string what)
+    {
+        var db = "stops_" + what;
+        servers.Source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY) ENGINE=InnoDB;");
+        var job = servers.CreateJob([db]);
+        var first = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        var run = first.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => first.State == SyncJobState.Synchronizing, Deadline, "the job to synchronize");
+        if (what == "xa")
+        {
+            servers.Source.Sql($"XA START 'dts1'; INSERT INTO {db}.t VALUES (1); XA END 'dts1'; XA PREPARE 'dts1'; XA COMMIT 'dts1';");
+            Assert.Equal(SyncJobState.Failed, await run.WaitAsync(Deadline));
+            Assert.Contains("XA", first.LastError, StringComparison.Ordinal);
+            return;
+        }
+
+        first.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        servers.Source.Sql($"INSERT INTO {db}.t VALUES (1); FLUSH BINARY LOGS; FLUSH BINARY LOGS;");
+        var last = servers.Source.Sql("SHOW MASTER STATUS").Split('\t')[0];
+        // A dump thread still reading a file keeps it from being purged: wait until the stopped worker's has gone.
+        SyncServers.WaitFor(() => servers.Source.Sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'") == "0", Deadline, "the dump thread to end");
+        // MariaDB also keeps a file until its storage engines have checkpointed it: purge until the older files are gone.
+        SyncServers.WaitFor(() =>
+        {
+            servers.Source.Sql($"PURGE BINARY LOGS TO '{last}'");
+            return servers.Source.Sql("SHOW BINARY LOGS").Split('\t')[0] == last;
+        }, Deadline, "the older binlogs to be purged");
+        var second = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        Assert.Equal(SyncJobState.Failed, await second.RunAsync(CancellationToken.None).WaitAsync(Deadline));
+        Assert.Contains("purged", second.LastError, StringComparison.Ordinal);
+    }
 }

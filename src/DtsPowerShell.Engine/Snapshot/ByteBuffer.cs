@@ -3,6 +3,7 @@ namespace DtsPowerShell.Engine.Snapshot;
 /// <summary>A growing byte array for one chunk of LOAD DATA text.</summary>
 internal sealed class ByteBuffer
 {
+    private static readonly System.Buffers.SearchValues<byte> Escaped = System.Buffers.SearchValues.Create("\\\t\n\r\0"u8);
     private byte[] bytes = new byte[1 << 16];
 
     public int Length { get; private set; }
@@ -42,34 +43,32 @@ internal sealed class ByteBuffer
         Reserve(values.Length * 2);
         var target = bytes.AsSpan(Length);
         var n = 0;
-        foreach (var b in values)
+        while (values.Length > 0)
         {
-            switch (b)
+            // Copy the run up to the next byte that needs an escape in one go (vectorised search).
+            var run = values.IndexOfAny(Escaped);
+            if (run < 0)
             {
-                case (byte)'\\':
-                    target[n++] = (byte)'\\';
-                    target[n++] = (byte)'\\';
-                    break;
-                case (byte)'\t':
-                    target[n++] = (byte)'\\';
-                    target[n++] = (byte)'t';
-                    break;
-                case (byte)'\n':
-                    target[n++] = (byte)'\\';
-                    target[n++] = (byte)'n';
-                    break;
-                case (byte)'\r':
-                    target[n++] = (byte)'\\';
-                    target[n++] = (byte)'r';
-                    break;
-                case 0:
-                    target[n++] = (byte)'\\';
-                    target[n++] = (byte)'0';
-                    break;
-                default:
-                    target[n++] = b;
-                    break;
+                run = values.Length;
             }
+
+            values[..run].CopyTo(target[n..]);
+            n += run;
+            if (run == values.Length)
+            {
+                break;
+            }
+
+            target[n++] = (byte)'\\';
+            target[n++] = values[run] switch
+            {
+                (byte)'\t' => (byte)'t',
+                (byte)'\n' => (byte)'n',
+                (byte)'\r' => (byte)'r',
+                0 => (byte)'0',
+                var b => b,
+            };
+            values = values[(run + 1)..];
         }
 
         Length += n;

@@ -179,6 +179,29 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         }
     }
 
+    /// <summary>MariaDB's GTID state at a file position (BINLOG_GTID_POS), so the status shows every domain from the start; null elsewhere.</summary>
+    private async Task<string?> GtidAtAsync(BinlogPosition position, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await MySqlConnectionFactory.OpenForSyncAsync(source, options.Timeout, cancellationToken).ConfigureAwait(false);
+            if (!ServerVersion.Parse(connection.ServerVersion).IsMariaDb)
+            {
+                return null;
+            }
+
+            await using var command = new MySqlCommand("SELECT BINLOG_GTID_POS(@file, @position)", connection);
+            command.Parameters.AddWithValue("@file", position.File);
+            command.Parameters.AddWithValue("@position", position.Position);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string is { Length: > 0 } gtids ? gtids : null;
+        }
+        catch (MySqlException e) when (!TransientErrors.IsTransient(e))
+        {
+            log.LogDebug("No GTID state for {Position}: {Error}", position, e.Message);
+            return null;
+        }
+    }
+
     private static async Task<bool> LocalInfileAsync(MySqlConnection targetConnection, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand("SELECT @@GLOBAL.local_infile", targetConnection);
@@ -226,7 +249,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var client = new BinlogClient(source, new BinlogClientOptions { ReconnectAttempts = 0, Timeout = options.Timeout, HeartbeatPeriod = TimeSpan.FromSeconds(1), TableMapped = binder.Bind }, log);
         var changes = Channel.CreateBounded<Change>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-        var binlogStart = start.File.Length == 0 && start.GtidSet is { } gtids ? BinlogStart.AtGtid(gtids) : BinlogStart.At(start);
+        var binlogStart = start.File.Length == 0 && start.GtidSet is { } gtids ? BinlogStart.AtGtid(gtids) : BinlogStart.At(start with { GtidSet = start.GtidSet ?? await GtidAtAsync(start, cancellationToken).ConfigureAwait(false) });
         var reading = Task.Run(async () =>
         {
             try

@@ -221,4 +221,21 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         Assert.Equal(SyncJobState.Failed, await second.RunAsync(CancellationToken.None).WaitAsync(Deadline));
         Assert.Contains("purged", second.LastError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheGtidStateCoversEveryDomainFromTheStart()
+    {
+        const string db = "gtid_domains";
+        servers.Source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY) ENGINE=InnoDB; SET SESSION gtid_domain_id = 7; INSERT INTO {db}.t VALUES (1);");
+        var job = servers.CreateJob([db], InitialSync.None);
+        var worker = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        var run = worker.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => worker.State == SyncJobState.Synchronizing || run.IsCompleted, Deadline, "the job to synchronize");
+        servers.Target.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY) ENGINE=InnoDB;");
+        servers.Source.Sql($"INSERT INTO {db}.t VALUES (2);");
+        SyncServers.WaitFor(() => servers.Target.Sql($"SELECT COUNT(*) FROM {db}.t") == "1", Deadline, "the change to arrive");
+        SyncServers.WaitFor(() => worker.Progress.Position?.GtidSet?.Contains("7-", StringComparison.Ordinal) == true, Deadline, $"domain 7 in the GTID state (it is {worker.Progress.Position?.GtidSet})");
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+    }
 }

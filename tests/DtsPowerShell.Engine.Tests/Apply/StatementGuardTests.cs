@@ -19,6 +19,13 @@ public sealed class StatementGuardTests
     [InlineData("shop", "CREATE USER u", false)]
     [InlineData("shop", "DROP TEMPORARY TABLE IF EXISTS t", false)]
     [InlineData("", "CREATE DATABASE IF NOT EXISTS `_dts`", false)]
+    [InlineData("crm", "ALTER TABLE orders ADD c INT", false)]
+    [InlineData("crm", "CREATE VIEW v AS SELECT 1", false)]
+    [InlineData("shop", "CREATE VIEW v AS SELECT 1", true)]
+    [InlineData("other", "DROP DATABASE crm", true)]
+    [InlineData("shop", "/*!40000 ALTER TABLE t DISABLE KEYS */", true)]
+    [InlineData("shop", "-- ALTER TABLE t\nSELECT 1", false)]
+    [InlineData("other", "RENAME TABLE x TO crm.customers", true)]
     public void StopsOnlyOnStatementsAboutSelectedObjects(string database, string query, bool stops)
     {
         var header = new BinlogEventHeader(0, BinlogEventType.Query, 1, 0, 0, 0);

@@ -1,0 +1,347 @@
+namespace DtsPowerShell.Engine.Ddl;
+
+/// <summary>
+/// Classifies a statement from the binlog by its tokens (<see cref="SqlLexer"/>): which kind of schema change it is and
+/// which objects it names, qualified or not, <c>IF [NOT] EXISTS</c>, <c>CREATE OR REPLACE</c>, DEFINER and algorithm
+/// clauses, TEMPORARY, several tables in one DROP or RENAME. It reads only as far as the names; it does not check syntax.
+/// </summary>
+public static class DdlParser
+{
+    public static DdlStatement Parse(string sql, string defaultDatabase, bool ansiQuotes = false)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        IReadOnlyList<SqlToken> tokens;
+        try
+        {
+            tokens = SqlLexer.Tokenize(sql, ansiQuotes);
+        }
+        catch (FormatException)
+        {
+            return DdlStatement.NotDdl;
+        }
+
+        return new Reader(tokens, defaultDatabase ?? "").Statement();
+    }
+
+    private sealed class Reader(IReadOnlyList<SqlToken> tokens, string defaultDatabase)
+    {
+        private int at;
+
+        public DdlStatement Statement()
+        {
+            if (Peek().Is("INSERT") || Peek().Is("UPDATE") || Peek().Is("DELETE") || Peek().Is("REPLACE") || Peek().Is("LOAD"))
+            {
+                return Dml();
+            }
+
+            if (Accept("CREATE"))
+            {
+                return Create();
+            }
+
+            if (Accept("ALTER"))
+            {
+                return Alter();
+            }
+
+            if (Accept("DROP"))
+            {
+                return Drop();
+            }
+
+            if (Accept("RENAME"))
+            {
+                return Accept("TABLE") || Accept("TABLES") ? Renames() : DdlStatement.NotDdl;
+            }
+
+            if (Accept("TRUNCATE"))
+            {
+                Accept("TABLE");
+                return One(DdlKind.TruncateTable, Name());
+            }
+
+            return DdlStatement.NotDdl;
+        }
+
+        private DdlStatement Dml()
+        {
+            // The table written: after INTO (INSERT, REPLACE, LOAD DATA … INTO TABLE), FROM (DELETE) or the verb (UPDATE).
+            var verb = tokens[at++];
+            if (verb.Is("UPDATE"))
+            {
+                SkipWords("LOW_PRIORITY", "IGNORE");
+                return One(DdlKind.Dml, Name());
+            }
+
+            while (at < tokens.Count && !(Peek().Is("INTO") || Peek().Is("FROM")))
+            {
+                at++;
+            }
+
+            at++;
+            Accept("TABLE");
+            return at < tokens.Count ? One(DdlKind.Dml, Name()) : new DdlStatement(DdlKind.Dml, []);
+        }
+
+        private DdlStatement Create()
+        {
+            _ = Accept("OR") && Accept("REPLACE");
+            SkipDefinitionClauses();
+            var temporary = Accept("TEMPORARY");
+            if (Accept("DATABASE") || Accept("SCHEMA"))
+            {
+                IfExists();
+                return Database(DdlKind.CreateDatabase);
+            }
+
+            if (Accept("TABLE"))
+            {
+                IfExists();
+                var table = Name();
+                var objects = new List<SqlObjectName> { table };
+                if (Accept("LIKE") || (Peek().IsSymbol('(') && tokens.Count > at + 1 && tokens[at + 1].Is("LIKE") && Skip(2)))
+                {
+                    objects.Add(Name());
+                }
+
+                return new DdlStatement(DdlKind.CreateTable, objects, temporary);
+            }
+
+            SkipWords("UNIQUE", "FULLTEXT", "SPATIAL", "ONLINE", "OFFLINE");
+            if (Accept("INDEX"))
+            {
+                IfExists();
+                at++; // the index's name
+                return Accept("ON") ? One(DdlKind.CreateIndex, Name()) : DdlStatement.NotDdl;
+            }
+
+            if (Accept("VIEW"))
+            {
+                IfExists();
+                return One(DdlKind.CreateView, Name());
+            }
+
+            if (Accept("PROCEDURE"))
+            {
+                IfExists();
+                return One(DdlKind.CreateProcedure, Name());
+            }
+
+            if (Accept("FUNCTION"))
+            {
+                IfExists();
+                return One(DdlKind.CreateFunction, Name());
+            }
+
+            if (Accept("TRIGGER"))
+            {
+                IfExists();
+                var trigger = Name();
+                while (at < tokens.Count && !Peek().Is("ON"))
+                {
+                    at++;
+                }
+
+                return Accept("ON") ? new DdlStatement(DdlKind.CreateTrigger, [Name(), trigger]) : DdlStatement.NotDdl;
+            }
+
+            if (Accept("EVENT"))
+            {
+                IfExists();
+                return One(DdlKind.CreateEvent, Name());
+            }
+
+            return DdlStatement.NotDdl;
+        }
+
+        private DdlStatement Alter()
+        {
+            SkipWords("ONLINE", "OFFLINE", "IGNORE");
+            SkipDefinitionClauses();
+            if (Accept("DATABASE") || Accept("SCHEMA"))
+            {
+                return Peek().IsName && !Peek().Is("DEFAULT") && !Peek().Is("CHARACTER") && !Peek().Is("COLLATE") && !Peek().Is("CHARSET")
+                    ? Database(DdlKind.AlterDatabase)
+                    : new DdlStatement(DdlKind.AlterDatabase, [new SqlObjectName(defaultDatabase, "")]);
+            }
+
+            return Accept("TABLE") ? Checked(DdlKind.AlterTable)
+                : Accept("VIEW") ? Checked(DdlKind.AlterView)
+                : Accept("PROCEDURE") ? Checked(DdlKind.AlterProcedure)
+                : Accept("FUNCTION") ? Checked(DdlKind.AlterFunction)
+                : Accept("EVENT") ? Checked(DdlKind.AlterEvent)
+                : DdlStatement.NotDdl;
+        }
+
+        private DdlStatement Drop()
+        {
+            var temporary = Accept("TEMPORARY");
+            if (Accept("DATABASE") || Accept("SCHEMA"))
+            {
+                IfExists();
+                return Database(DdlKind.DropDatabase);
+            }
+
+            if (Accept("TABLE") || Accept("TABLES"))
+            {
+                IfExists();
+                var tables = new List<SqlObjectName> { Name() };
+                while (AcceptSymbol(','))
+                {
+                    tables.Add(Name());
+                }
+
+                return new DdlStatement(DdlKind.DropTable, tables, temporary);
+            }
+
+            SkipWords("ONLINE", "OFFLINE");
+            if (Accept("INDEX"))
+            {
+                IfExists();
+                at++; // the index's name
+                return Accept("ON") ? One(DdlKind.DropIndex, Name()) : DdlStatement.NotDdl;
+            }
+
+            return Accept("VIEW") ? List(DdlKind.DropView)
+                : Accept("PROCEDURE") ? Checked(DdlKind.DropProcedure)
+                : Accept("FUNCTION") ? Checked(DdlKind.DropFunction)
+                : Accept("TRIGGER") ? Checked(DdlKind.DropTrigger)
+                : Accept("EVENT") ? Checked(DdlKind.DropEvent)
+                : DdlStatement.NotDdl;
+        }
+
+        private DdlStatement Renames()
+        {
+            var names = new List<SqlObjectName>();
+            do
+            {
+                IfExists();
+                names.Add(Name());
+                if (!Accept("TO"))
+                {
+                    return DdlStatement.NotDdl;
+                }
+
+                names.Add(Name());
+            }
+            while (AcceptSymbol(','));
+            return new DdlStatement(DdlKind.RenameTable, names);
+        }
+
+        private DdlStatement Checked(DdlKind kind)
+        {
+            IfExists();
+            return One(kind, Name());
+        }
+
+        private DdlStatement List(DdlKind kind)
+        {
+            IfExists();
+            var names = new List<SqlObjectName> { Name() };
+            while (AcceptSymbol(','))
+            {
+                names.Add(Name());
+            }
+
+            return new DdlStatement(kind, names);
+        }
+
+        private DdlStatement Database(DdlKind kind) => new(kind, [new SqlObjectName(Peek().IsName ? tokens[at++].Value : defaultDatabase, "")]);
+
+        private static DdlStatement One(DdlKind kind, SqlObjectName name) => new(kind, [name]);
+
+        /// <summary><c>name</c> or <c>db.name</c>, quoted or not; the default database for the unqualified.</summary>
+        private SqlObjectName Name()
+        {
+            var first = at < tokens.Count && tokens[at].IsName ? tokens[at++].Value : "";
+            if (AcceptSymbol('.') && at < tokens.Count && tokens[at].IsName)
+            {
+                return new SqlObjectName(first, tokens[at++].Value);
+            }
+
+            return new SqlObjectName(defaultDatabase, first);
+        }
+
+        /// <summary>DEFINER = user, ALGORITHM = x, SQL SECURITY x, AGGREGATE: what may stand between CREATE/ALTER and the object's kind.</summary>
+        private void SkipDefinitionClauses()
+        {
+            while (true)
+            {
+                if (Accept("DEFINER") || Accept("ALGORITHM"))
+                {
+                    AcceptSymbol('=');
+                    // A user is name@host in any quoting, or CURRENT_USER[()].
+                    at++;
+                    if (at < tokens.Count && tokens[at].Kind == SqlTokenKind.Variable)
+                    {
+                        at++;
+                    }
+                    else if (AcceptSymbol('@'))
+                    {
+                        at++;
+                    }
+
+                    if (AcceptSymbol('('))
+                    {
+                        AcceptSymbol(')');
+                    }
+                }
+                else if (Accept("SQL") && Accept("SECURITY"))
+                {
+                    at++;
+                }
+                else if (!Accept("AGGREGATE"))
+                {
+                    return;
+                }
+            }
+        }
+
+        private void IfExists()
+        {
+            if (Accept("IF"))
+            {
+                Accept("NOT");
+                Accept("EXISTS");
+            }
+        }
+
+        private void SkipWords(params string[] words)
+        {
+            while (words.Any(w => Peek().Is(w)))
+            {
+                at++;
+            }
+        }
+
+        private SqlToken Peek() => at < tokens.Count ? tokens[at] : new SqlToken(SqlTokenKind.Symbol, "", 0, 0);
+
+        private bool Accept(string keyword)
+        {
+            if (!Peek().Is(keyword))
+            {
+                return false;
+            }
+
+            at++;
+            return true;
+        }
+
+        private bool AcceptSymbol(char symbol)
+        {
+            if (!Peek().IsSymbol(symbol))
+            {
+                return false;
+            }
+
+            at++;
+            return true;
+        }
+
+        private bool Skip(int count)
+        {
+            at += count;
+            return true;
+        }
+    }
+}

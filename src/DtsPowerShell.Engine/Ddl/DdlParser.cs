@@ -23,6 +23,12 @@ public static class DdlParser
         return new Reader(tokens, defaultDatabase ?? "").Statement();
     }
 
+    private static readonly (string, DdlKind)[] Alterable =
+        [("TABLE", DdlKind.AlterTable), ("VIEW", DdlKind.AlterView), ("PROCEDURE", DdlKind.AlterProcedure), ("FUNCTION", DdlKind.AlterFunction), ("EVENT", DdlKind.AlterEvent)];
+
+    private static readonly (string, DdlKind)[] Droppable =
+        [("VIEW", DdlKind.DropView), ("PROCEDURE", DdlKind.DropProcedure), ("FUNCTION", DdlKind.DropFunction), ("TRIGGER", DdlKind.DropTrigger), ("EVENT", DdlKind.DropEvent)];
+
     private sealed class Reader(IReadOnlyList<SqlToken> tokens, string defaultDatabase)
     {
         private int at;
@@ -165,12 +171,7 @@ public static class DdlParser
                     : new DdlStatement(DdlKind.AlterDatabase, [new SqlObjectName(defaultDatabase, "")]);
             }
 
-            return Accept("TABLE") ? Checked(DdlKind.AlterTable)
-                : Accept("VIEW") ? Checked(DdlKind.AlterView)
-                : Accept("PROCEDURE") ? Checked(DdlKind.AlterProcedure)
-                : Accept("FUNCTION") ? Checked(DdlKind.AlterFunction)
-                : Accept("EVENT") ? Checked(DdlKind.AlterEvent)
-                : DdlStatement.NotDdl;
+            return Named(Alterable);
         }
 
         private DdlStatement Drop()
@@ -202,12 +203,7 @@ public static class DdlParser
                 return Accept("ON") ? One(DdlKind.DropIndex, Name()) : DdlStatement.NotDdl;
             }
 
-            return Accept("VIEW") ? List(DdlKind.DropView)
-                : Accept("PROCEDURE") ? Checked(DdlKind.DropProcedure)
-                : Accept("FUNCTION") ? Checked(DdlKind.DropFunction)
-                : Accept("TRIGGER") ? Checked(DdlKind.DropTrigger)
-                : Accept("EVENT") ? Checked(DdlKind.DropEvent)
-                : DdlStatement.NotDdl;
+            return Named(Droppable);
         }
 
         private DdlStatement Renames()
@@ -228,10 +224,18 @@ public static class DdlParser
             return new DdlStatement(DdlKind.RenameTable, names);
         }
 
-        private DdlStatement Checked(DdlKind kind)
+        /// <summary>The object kind that follows (one of <paramref name="kinds"/>), and its names.</summary>
+        private DdlStatement Named((string Keyword, DdlKind Kind)[] kinds)
         {
-            IfExists();
-            return One(kind, Name());
+            foreach (var (keyword, kind) in kinds)
+            {
+                if (Accept(keyword))
+                {
+                    return List(kind);
+                }
+            }
+
+            return DdlStatement.NotDdl;
         }
 
         private DdlStatement List(DdlKind kind)

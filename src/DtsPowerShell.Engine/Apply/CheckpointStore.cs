@@ -19,14 +19,12 @@ public sealed class CheckpointStore(string jobId)
     public static async Task CreateAsync(MySqlConnection target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        await ExecuteAsync(target, null,
-            $"CREATE DATABASE IF NOT EXISTS `{Database}`;" +
+        await target.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS `{Database}`;" +
             $"CREATE TABLE IF NOT EXISTS {Checkpoints} (job_id VARCHAR(64) NOT NULL PRIMARY KEY, phase VARCHAR(16) NOT NULL, " +
             "binlog_file VARCHAR(512) NULL, binlog_pos BIGINT UNSIGNED NULL, gtid_set TEXT NULL, updated_at DATETIME(6) NOT NULL) ENGINE=InnoDB;" +
             $"CREATE TABLE IF NOT EXISTS {Copies} (job_id VARCHAR(64) NOT NULL, source_db VARCHAR(64) NOT NULL, source_table VARCHAR(64) NOT NULL, " +
             "from_file VARCHAR(512) NOT NULL, from_pos BIGINT UNSIGNED NOT NULL, safe_file VARCHAR(512) NOT NULL, safe_pos BIGINT UNSIGNED NOT NULL, " +
-            "last_key LONGTEXT NULL, rows_copied BIGINT NOT NULL, done TINYINT NOT NULL, PRIMARY KEY (job_id, source_db, source_table)) ENGINE=InnoDB;",
-            cancellationToken).ConfigureAwait(false);
+            "last_key LONGTEXT NULL, rows_copied BIGINT NOT NULL, done TINYINT NOT NULL, PRIMARY KEY (job_id, source_db, source_table)) ENGINE=InnoDB;", cancellationToken, null).ConfigureAwait(false);
     }
 
     public async Task<Checkpoint?> ReadAsync(MySqlConnection target, CancellationToken cancellationToken)
@@ -48,10 +46,8 @@ public sealed class CheckpointStore(string jobId)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var position = checkpoint.Position;
-        return ExecuteAsync(target, transaction,
-            $"INSERT INTO {Checkpoints} (job_id, phase, binlog_file, binlog_pos, gtid_set, updated_at) VALUES (@job, @phase, @file, @pos, @gtid, UTC_TIMESTAMP(6)) " +
-            "ON DUPLICATE KEY UPDATE phase = VALUES(phase), binlog_file = VALUES(binlog_file), binlog_pos = VALUES(binlog_pos), gtid_set = VALUES(gtid_set), updated_at = VALUES(updated_at)",
-            cancellationToken,
+        return target.ExecuteAsync($"INSERT INTO {Checkpoints} (job_id, phase, binlog_file, binlog_pos, gtid_set, updated_at) VALUES (@job, @phase, @file, @pos, @gtid, UTC_TIMESTAMP(6)) " +
+            "ON DUPLICATE KEY UPDATE phase = VALUES(phase), binlog_file = VALUES(binlog_file), binlog_pos = VALUES(binlog_pos), gtid_set = VALUES(gtid_set), updated_at = VALUES(updated_at)", cancellationToken, transaction,
             ("@job", jobId), ("@phase", checkpoint.Phase.ToString()), ("@file", position?.File), ("@pos", position?.Position), ("@gtid", position?.GtidSet));
     }
 
@@ -81,27 +77,10 @@ public sealed class CheckpointStore(string jobId)
     public Task WriteTableAsync(MySqlConnection target, MySqlTransaction? transaction, TableCopyState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return ExecuteAsync(target, transaction,
-            $"REPLACE INTO {Copies} (job_id, source_db, source_table, from_file, from_pos, safe_file, safe_pos, last_key, rows_copied, done) " +
-            "VALUES (@job, @db, @table, @from_file, @from_pos, @safe_file, @safe_pos, @key, @rows, @done)",
-            cancellationToken,
+        return target.ExecuteAsync($"REPLACE INTO {Copies} (job_id, source_db, source_table, from_file, from_pos, safe_file, safe_pos, last_key, rows_copied, done) " +
+            "VALUES (@job, @db, @table, @from_file, @from_pos, @safe_file, @safe_pos, @key, @rows, @done)", cancellationToken, transaction,
             ("@job", jobId), ("@db", state.Database), ("@table", state.Table), ("@from_file", state.From.File), ("@from_pos", state.From.Position),
             ("@safe_file", state.SafeUntil.File), ("@safe_pos", state.SafeUntil.Position),
             ("@key", state.LastKey is null ? null : JsonSerializer.Serialize(state.LastKey)), ("@rows", state.RowsCopied), ("@done", state.Done ? 1 : 0));
-    }
-
-    /// <summary>Forgets the job's rows (the job is being removed, or starts its initial sync anew).</summary>
-    public Task DeleteAsync(MySqlConnection target, CancellationToken cancellationToken) =>
-        ExecuteAsync(target, null, $"DELETE FROM {Checkpoints} WHERE job_id = @job; DELETE FROM {Copies} WHERE job_id = @job;", cancellationToken, ("@job", jobId));
-
-    private static async Task ExecuteAsync(MySqlConnection target, MySqlTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = new MySqlCommand(sql, target, transaction);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

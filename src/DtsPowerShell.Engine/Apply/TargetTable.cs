@@ -1,4 +1,3 @@
-using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Schema;
 using DtsPowerShell.Engine.Selection;
 
@@ -15,8 +14,8 @@ public sealed class TargetTable
         var (database, table) = mapping.TargetTable(source.Database, source.Name);
         Database = database;
         Name = table;
-        QuotedName = SqlText.Identifier(database) + "." + SqlText.Identifier(table);
-        QuotedColumns = source.Columns.Select(c => SqlText.Identifier(mapping.TargetColumn(source.Database, source.Name, c.Name))).ToArray();
+        QuotedName = QualifiedName.Quote(database) + "." + QualifiedName.Quote(table);
+        QuotedColumns = source.Columns.Select(c => QualifiedName.Quote(mapping.TargetColumn(source.Database, source.Name, c.Name))).ToArray();
         WrittenColumns = Enumerable.Range(0, source.Columns.Count).Where(i => !source.Columns[i].Generated).ToArray();
         ColumnList = "(" + string.Join(",", WrittenColumns.Select(i => QuotedColumns[i])) + ")";
         UpsertClause = " ON DUPLICATE KEY UPDATE " + string.Join(",", WrittenColumns.Select(i => $"{QuotedColumns[i]}=VALUES({QuotedColumns[i]})"));

@@ -4,7 +4,7 @@ namespace DtsPowerShell.Engine.Binlog;
 /// A place in a source's binlog: a file and the offset of the next event in it, and where known the GTID
 /// state reached there (MySQL GTID set, or MariaDB's domain-server-sequence list).
 /// </summary>
-public sealed record BinlogPosition(string File, ulong Position, string? GtidSet = null)
+public sealed record BinlogPosition(string File, ulong Position, string? GtidSet = null) : IComparable<BinlogPosition>
 {
     /// <summary>Parses <c>file:position</c>.</summary>
     public static BinlogPosition Parse(string text)
@@ -23,7 +23,7 @@ public sealed record BinlogPosition(string File, ulong Position, string? GtidSet
     /// Orders positions within one server's binlog: by the file's sequence number (the digits after its last dot), then
     /// by offset. The GTID state plays no part.
     /// </summary>
-    public int CompareTo(BinlogPosition other)
+    public int CompareTo(BinlogPosition? other)
     {
         ArgumentNullException.ThrowIfNull(other);
         var files = SequenceOf(File).CompareTo(SequenceOf(other.File));

@@ -53,8 +53,7 @@ public static class ChangeStream
     /// <summary>The first event of a transaction: its GTID event, BEGIN, or (without either) its first change.</summary>
     private static bool StartsTransaction(BinlogEvent binlogEvent) => binlogEvent switch
     {
-        GtidEvent or RowsEvent or TransactionPayloadEvent or XaPrepareEvent or XidEvent => true,
-        QueryEvent => true,
+        GtidEvent or QueryEvent or RowsEvent or TransactionPayloadEvent or XaPrepareEvent or XidEvent => true,
         _ => false,
     };
 

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace DtsPowerShell.Engine.Connections;
 
-/// <summary>Quoting for SQL sent to MySQL: string literals and identifiers.</summary>
+/// <summary>String literals for SQL sent to MySQL (identifiers: <c>QualifiedName.Quote</c>).</summary>
 public static class SqlText
 {
     /// <summary>A string literal for a session with backslash escapes on (no NO_BACKSLASH_ESCAPES in its sql_mode), as ours are.</summary>
@@ -39,12 +39,5 @@ public static class SqlText
         }
 
         text.Append('\'');
-    }
-
-    /// <summary>A back-quoted identifier.</summary>
-    public static string Identifier(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
     }
 }

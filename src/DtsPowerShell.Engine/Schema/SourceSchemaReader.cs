@@ -1,3 +1,4 @@
+using System.Globalization;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Selection;
 using MySqlConnector;
@@ -13,68 +14,49 @@ public static class SourceSchemaReader
         ArgumentNullException.ThrowIfNull(selection);
         var databases = string.Join(",", selection.Databases.Select(SqlText.Quote));
         var tables = new List<(string Database, string Name, long Rows)>();
-        await using (var command = new MySqlCommand(
-            $"SELECT TABLE_SCHEMA, TABLE_NAME, COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA IN ({databases}) ORDER BY TABLE_SCHEMA, TABLE_NAME", connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await connection.EachRowAsync(
+            $"SELECT TABLE_SCHEMA, TABLE_NAME, COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA IN ({databases}) ORDER BY TABLE_SCHEMA, TABLE_NAME",
+            row =>
             {
-                if (selection.ContainsTable(reader.GetString(0), reader.GetString(1)))
+                if (selection.ContainsTable(row.GetString(0), row.GetString(1)))
                 {
-                    tables.Add((reader.GetString(0), reader.GetString(1), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+                    tables.Add((row.GetString(0), row.GetString(1), Convert.ToInt64(row.GetValue(2), CultureInfo.InvariantCulture)));
                 }
-            }
-        }
+            },
+            cancellationToken).ConfigureAwait(false);
 
-        var columns = new Dictionary<(string, string), List<ColumnSchema>>();
-        await using (var command = new MySqlCommand(
+        var columnRows = new List<((string, string) Table, ColumnSchema Column)>();
+        await connection.EachRowAsync(
             "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, LOWER(DATA_TYPE), COLUMN_TYPE, COLLATION_NAME, IS_NULLABLE, EXTRA FROM information_schema.COLUMNS " +
-            $"WHERE TABLE_SCHEMA IN ({databases}) ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION", connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            $"WHERE TABLE_SCHEMA IN ({databases}) ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
+            row =>
             {
-                var key = (reader.GetString(0), reader.GetString(1));
-                if (!columns.TryGetValue(key, out var list))
-                {
-                    columns[key] = list = [];
-                }
+                var extra = row.IsDBNull(7) ? "" : row.GetString(7);
+                var generated = extra.Contains("GENERATED", StringComparison.OrdinalIgnoreCase) || extra.Contains("VIRTUAL", StringComparison.OrdinalIgnoreCase) || extra.Contains("PERSISTENT", StringComparison.OrdinalIgnoreCase);
+                columnRows.Add(((row.GetString(0), row.GetString(1)),
+                    new ColumnSchema(row.GetString(2), row.GetString(3), row.GetString(4), row.IsDBNull(5) ? null : row.GetString(5), row.GetString(6) == "YES", generated)));
+            },
+            cancellationToken).ConfigureAwait(false);
 
-                var extra = reader.IsDBNull(7) ? "" : reader.GetString(7);
-                list.Add(new ColumnSchema(
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.GetString(6) == "YES",
-                    extra.Contains("GENERATED", StringComparison.OrdinalIgnoreCase) || extra.Contains("VIRTUAL", StringComparison.OrdinalIgnoreCase) || extra.Contains("PERSISTENT", StringComparison.OrdinalIgnoreCase)));
-            }
-        }
-
-        var indexes = new Dictionary<(string, string), List<(string Index, bool Unique, string Column, bool Prefix)>>();
-        await using (var command = new MySqlCommand(
+        var indexRows = new List<((string, string) Table, (string Index, bool Unique, string Column, bool Prefix) Part)>();
+        await connection.EachRowAsync(
             "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS " +
-            $"WHERE TABLE_SCHEMA IN ({databases}) ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX", connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            $"WHERE TABLE_SCHEMA IN ({databases}) ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+            row =>
             {
-                var key = (reader.GetString(0), reader.GetString(1));
-                if (!indexes.TryGetValue(key, out var list))
-                {
-                    indexes[key] = list = [];
-                }
-
                 // A functional key part (MySQL 8.0.13+) names no column: such an index cannot identify rows here.
-                var column = reader.IsDBNull(4) ? "" : reader.GetString(4);
-                list.Add((reader.GetString(2), Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture) == 0, column, !reader.IsDBNull(5) || column.Length == 0));
-            }
-        }
+                var column = row.IsDBNull(4) ? "" : row.GetString(4);
+                indexRows.Add(((row.GetString(0), row.GetString(1)),
+                    (row.GetString(2), Convert.ToInt64(row.GetValue(3), CultureInfo.InvariantCulture) == 0, column, !row.IsDBNull(5) || column.Length == 0)));
+            },
+            cancellationToken).ConfigureAwait(false);
 
+        var columns = columnRows.ToLookup(r => r.Table, r => r.Column);
+        var indexes = indexRows.ToLookup(r => r.Table, r => r.Part);
         return tables.Select(t =>
         {
-            var tableColumns = columns.GetValueOrDefault((t.Database, t.Name)) ?? [];
-            return new TableSchema(t.Database, t.Name, tableColumns, ChooseKey(tableColumns, indexes.GetValueOrDefault((t.Database, t.Name)) ?? []), t.Rows);
+            var tableColumns = columns[(t.Database, t.Name)].ToList();
+            return new TableSchema(t.Database, t.Name, tableColumns, ChooseKey(tableColumns, indexes[(t.Database, t.Name)].ToList()), t.Rows);
         }).ToList();
     }
 
@@ -83,13 +65,8 @@ public static class SourceSchemaReader
     {
         ArgumentNullException.ThrowIfNull(connection);
         var ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        await using var command = new MySqlCommand("SELECT COLLATION_NAME, ID FROM information_schema.COLLATIONS WHERE ID IS NOT NULL", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ids[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
+        await connection.EachRowAsync("SELECT COLLATION_NAME, ID FROM information_schema.COLLATIONS WHERE ID IS NOT NULL",
+            row => ids[row.GetString(0)] = Convert.ToInt32(row.GetValue(1), CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         return ids;
     }
 

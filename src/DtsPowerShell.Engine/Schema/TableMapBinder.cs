@@ -12,6 +12,13 @@ namespace DtsPowerShell.Engine.Schema;
 public sealed class TableMapBinder
 {
     private const int BinaryCollation = 63;
+
+    // The data types whose binlog type is certain; others (TEXT, JSON, GEOMETRY, INET6…) are not checked.
+    private static readonly HashSet<string> KnownTypes =
+    [
+        "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "float", "double", "decimal", "numeric", "year", "date", "time",
+        "datetime", "timestamp", "enum", "set", "bit", "varchar", "varbinary", "char", "binary",
+    ];
     private readonly Dictionary<(string, string), TableSchema> tables;
     private readonly IReadOnlyDictionary<string, int> collationIds;
 
@@ -92,11 +99,6 @@ public sealed class TableMapBinder
             ColumnType.String => ["char", "binary"],
             _ => null,
         };
-        var known = new[]
-        {
-            "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "float", "double", "decimal", "numeric", "year", "date", "time",
-            "datetime", "timestamp", "enum", "set", "bit", "varchar", "varbinary", "char", "binary",
-        };
-        return expected is null || expected.Contains(dataType) || !known.Contains(dataType);
+        return expected is null || expected.Contains(dataType) || !KnownTypes.Contains(dataType);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Snapshot;
 
@@ -32,13 +33,13 @@ public static class IdentifierRewriter
                     var (second, secondEnd) = ReadIdentifier(sql, end + 1);
                     if (qualified(name, second) is { } pair)
                     {
-                        output.Append(Quote(pair.Item1)).Append('.').Append(Quote(pair.Item2));
+                        output.Append(QualifiedName.Quote(pair.Item1)).Append('.').Append(QualifiedName.Quote(pair.Item2));
                         i = secondEnd;
                         continue;
                     }
                 }
 
-                output.Append(Quote(single(name) ?? name));
+                output.Append(QualifiedName.Quote(single(name) ?? name));
                 i = end;
             }
             else if (c == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
@@ -57,8 +58,6 @@ public static class IdentifierRewriter
 
         return output.ToString();
     }
-
-    private static string Quote(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
 
     private static (string Name, int End) ReadIdentifier(string sql, int start)
     {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using DtsPowerShell.Engine.Apply;
-using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Snapshot;
 
@@ -36,7 +36,7 @@ internal sealed class RawFieldFormat
         }).ToArray();
         collations = columns.Select(c => c.Collation).ToArray();
         characterSets = collations.Select(c => c is null ? null : c[..c.IndexOf('_', StringComparison.Ordinal)]).ToArray();
-        SelectList = string.Join(",", columns.Select(c => c.IsFloat ? $"({SqlText.Identifier(c.Name)} + 0e0)" : SqlText.Identifier(c.Name)));
+        SelectList = string.Join(",", columns.Select(c => c.IsFloat ? $"({QualifiedName.Quote(c.Name)} + 0e0)" : QualifiedName.Quote(c.Name)));
 
         var loadColumns = new List<string>();
         var expressions = new List<string>();

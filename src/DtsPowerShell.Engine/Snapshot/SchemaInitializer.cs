@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Schema;
+using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Selection;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
@@ -25,24 +25,24 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     public async Task CreateTablesAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
-        await ExecuteAsync(target, "SET SESSION foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
+        await target.ExecuteAsync("SET SESSION foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
         foreach (var database in selection.Databases)
         {
-            var create = await ShowCreateAsync($"SHOW CREATE DATABASE {SqlText.Identifier(database)}", 1, cancellationToken).ConfigureAwait(false);
+            var create = await ShowCreateAsync($"SHOW CREATE DATABASE {QualifiedName.Quote(database)}", 1, cancellationToken).ConfigureAwait(false);
             var targetName = mapping.TargetDatabase(database);
-            var statement = DatabaseHeader().Replace(create!, $"CREATE DATABASE IF NOT EXISTS {SqlText.Identifier(targetName)}", 1);
-            await ExecuteAsync(target, statement, cancellationToken).ConfigureAwait(false);
+            var statement = DatabaseHeader().Replace(create!, $"CREATE DATABASE IF NOT EXISTS {QualifiedName.Quote(targetName)}", 1);
+            await target.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var table in tables)
         {
-            var create = await ShowCreateAsync($"SHOW CREATE TABLE {SqlText.Identifier(table.Database)}.{SqlText.Identifier(table.Name)}", 1, cancellationToken).ConfigureAwait(false);
+            var create = await ShowCreateAsync($"SHOW CREATE TABLE {QualifiedName.Quote(table.Database)}.{QualifiedName.Quote(table.Name)}", 1, cancellationToken).ConfigureAwait(false);
             var (targetDatabase, targetTable) = mapping.TargetTable(table.Database, table.Name);
             var text = create ?? throw new InvalidOperationException($"The source shows no definition of {table}.");
             var body = text[text.IndexOf('(', StringComparison.Ordinal)..];
             body = IdentifierRewriter.Rewrite(body, (db, t) => MapTable(db, t), column => Renamed(column, mapping.TargetColumn(table.Database, table.Name, column)));
             await UseAsync(targetDatabase, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(target, $"CREATE TABLE IF NOT EXISTS {SqlText.Identifier(targetDatabase)}.{SqlText.Identifier(targetTable)} {body}", cancellationToken).ConfigureAwait(false);
+            await target.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {QualifiedName.Quote(targetDatabase)}.{QualifiedName.Quote(targetTable)} {body}", cancellationToken).ConfigureAwait(false);
             log.LogInformation("Created table {Target} for {Source}.", $"{targetDatabase}.{targetTable}", table);
         }
 
@@ -61,7 +61,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
         {
             foreach (var name in await NamesAsync("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = @db ORDER BY ACTION_ORDER", database, cancellationToken).ConfigureAwait(false))
             {
-                var create = await ShowCreateAsync($"SHOW CREATE TRIGGER {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 2, cancellationToken).ConfigureAwait(false);
+                var create = await ShowCreateAsync($"SHOW CREATE TRIGGER {QualifiedName.Quote(database)}.{QualifiedName.Quote(name)}", 2, cancellationToken).ConfigureAwait(false);
                 if (create is null)
                 {
                     log.LogWarning("Trigger {Database}.{Trigger} was not created: the source account cannot read its definition.", database, name);
@@ -76,10 +76,10 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
                 }
 
                 var table = QualifiedName.Parse(match.Groups["table"].Value, "trigger table").Parts[^1];
-                var statement = match.Groups["head"].Value + "TRIGGER " + SqlText.Identifier(name) + " " + match.Groups["timing"].Value +
-                    " ON " + SqlText.Identifier(mapping.TargetTable(database, table).Table) + " FOR EACH ROW " + match.Groups["order"].Value +
+                var statement = match.Groups["head"].Value + "TRIGGER " + QualifiedName.Quote(name) + " " + match.Groups["timing"].Value +
+                    " ON " + QualifiedName.Quote(mapping.TargetTable(database, table).Table) + " FOR EACH ROW " + match.Groups["order"].Value +
                     "IF @dts_applying IS NULL THEN " + Rewrite(match.Groups["body"].Value.TrimEnd().TrimEnd(';'), database) + "; END IF";
-                await CreateAsync(mapping.TargetDatabase(database), statement, $"DROP TRIGGER IF EXISTS {SqlText.Identifier(name)}", cancellationToken).ConfigureAwait(false);
+                await CreateAsync(mapping.TargetDatabase(database), statement, $"DROP TRIGGER IF EXISTS {QualifiedName.Quote(name)}", cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -89,7 +89,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
         var pending = new List<(string Name, string Statement)>();
         foreach (var name in await NamesAsync("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME", database, cancellationToken).ConfigureAwait(false))
         {
-            if (await ShowCreateAsync($"SHOW CREATE VIEW {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 1, cancellationToken).ConfigureAwait(false) is { } create)
+            if (await ShowCreateAsync($"SHOW CREATE VIEW {QualifiedName.Quote(database)}.{QualifiedName.Quote(name)}", 1, cancellationToken).ConfigureAwait(false) is { } create)
             {
                 pending.Add((name, "CREATE OR REPLACE " + Rewrite(create, database)["CREATE ".Length..]));
             }
@@ -137,14 +137,14 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
 
         foreach (var (name, type) in routines.Where(r => r.Type is "PROCEDURE" or "FUNCTION"))
         {
-            var create = await ShowCreateAsync($"SHOW CREATE {type} {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 2, cancellationToken).ConfigureAwait(false);
+            var create = await ShowCreateAsync($"SHOW CREATE {type} {QualifiedName.Quote(database)}.{QualifiedName.Quote(name)}", 2, cancellationToken).ConfigureAwait(false);
             if (create is null)
             {
                 log.LogWarning("{Type} {Database}.{Name} was not created: the source account cannot read its definition (it needs SELECT on mysql.proc, or to own it).", type, database, name);
                 continue;
             }
 
-            await CreateAsync(mapping.TargetDatabase(database), Rewrite(create, database), $"DROP {type} IF EXISTS {SqlText.Identifier(name)}", cancellationToken).ConfigureAwait(false);
+            await CreateAsync(mapping.TargetDatabase(database), Rewrite(create, database), $"DROP {type} IF EXISTS {QualifiedName.Quote(name)}", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -152,15 +152,15 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     {
         foreach (var name in await NamesAsync("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @db ORDER BY EVENT_NAME", database, cancellationToken).ConfigureAwait(false))
         {
-            if (await ShowCreateAsync($"SHOW CREATE EVENT {SqlText.Identifier(database)}.{SqlText.Identifier(name)}", 3, cancellationToken).ConfigureAwait(false) is not { } create)
+            if (await ShowCreateAsync($"SHOW CREATE EVENT {QualifiedName.Quote(database)}.{QualifiedName.Quote(name)}", 3, cancellationToken).ConfigureAwait(false) is not { } create)
             {
                 continue;
             }
 
             var targetDatabase = mapping.TargetDatabase(database);
-            await CreateAsync(targetDatabase, Rewrite(create, database), $"DROP EVENT IF EXISTS {SqlText.Identifier(name)}", cancellationToken).ConfigureAwait(false);
+            await CreateAsync(targetDatabase, Rewrite(create, database), $"DROP EVENT IF EXISTS {QualifiedName.Quote(name)}", cancellationToken).ConfigureAwait(false);
             // The source's event runs there; its changes arrive through the binlog. Running it here too would apply them twice.
-            await ExecuteAsync(target, $"ALTER EVENT {SqlText.Identifier(targetDatabase)}.{SqlText.Identifier(name)} DISABLE ON SLAVE", cancellationToken).ConfigureAwait(false);
+            await target.ExecuteAsync($"ALTER EVENT {QualifiedName.Quote(targetDatabase)}.{QualifiedName.Quote(name)} DISABLE ON SLAVE", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -170,12 +170,12 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
         await UseAsync(database, cancellationToken).ConfigureAwait(false);
         if (drop is not null)
         {
-            await ExecuteAsync(target, drop, cancellationToken).ConfigureAwait(false);
+            await target.ExecuteAsync(drop, cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            await ExecuteAsync(target, statement, cancellationToken).ConfigureAwait(false);
+            await target.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
             if (!await WarnedAsync(NoSuchDefiner, cancellationToken).ConfigureAwait(false))
             {
                 return;
@@ -183,7 +183,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
 
             if (drop is not null)
             {
-                await ExecuteAsync(target, drop, cancellationToken).ConfigureAwait(false);
+                await target.ExecuteAsync(drop, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (MySqlException e) when (e.Number == AccessDenied && Definer().IsMatch(statement))
@@ -191,7 +191,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
         }
 
         log.LogWarning("Created without its DEFINER (the target account may not use it, or it does not exist there): {Statement}", Definer().Match(statement).Value.Trim());
-        await ExecuteAsync(target, Definer().Replace(statement, "", 1), cancellationToken).ConfigureAwait(false);
+        await target.ExecuteAsync(Definer().Replace(statement, "", 1), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> WarnedAsync(int code, CancellationToken cancellationToken)
@@ -248,13 +248,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     }
 
     private async Task UseAsync(string database, CancellationToken cancellationToken) =>
-        await ExecuteAsync(target, $"USE {SqlText.Identifier(database)}", cancellationToken).ConfigureAwait(false);
-
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+        await target.ExecuteAsync($"USE {QualifiedName.Quote(database)}", cancellationToken).ConfigureAwait(false);
 
     [GeneratedRegex(@"^CREATE DATABASE\s+(IF NOT EXISTS\s+)?`(?:[^`]|``)*`", RegexOptions.IgnoreCase)]
     private static partial Regex DatabaseHeader();

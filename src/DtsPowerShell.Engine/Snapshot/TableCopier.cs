@@ -5,6 +5,7 @@ using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Protocol;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
+using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Snapshot;
 
@@ -36,12 +37,12 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
         await using var sourceConnection = await ProtocolConnection.OpenAsync(source, timeout, cancellationToken).ConfigureAwait(false);
         await using var targetConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, timeout, cancellationToken, loadLocalData: LoadData).ConfigureAwait(false);
         // Tables are copied in parallel, children before parents as it comes: each copy is consistent on its own.
-        await ExecuteAsync(targetConnection, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0", cancellationToken).ConfigureAwait(false);
+        await targetConnection.ExecuteAsync("SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0", cancellationToken).ConfigureAwait(false);
         // Raw bytes out (no character set conversion), UTC, and no timeout while the target writes a chunk.
         await sourceConnection.QueryAsync(MySqlConnectionFactory.SyncSessionSql + ", SESSION character_set_results = NULL, SESSION net_write_timeout = 86400", cancellationToken).ConfigureAwait(false);
         if (state is { Done: false } && !schema.HasKey)
         {
-            await ExecuteAsync(targetConnection, $"DELETE FROM {table.QuotedName}", cancellationToken).ConfigureAwait(false);
+            await targetConnection.ExecuteAsync($"DELETE FROM {table.QuotedName}", cancellationToken).ConfigureAwait(false);
             progress.AddCopied(-state.RowsCopied);
             state = null;
         }
@@ -63,7 +64,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 // The chunk's rows and its mark commit together (a plain BEGIN: the bulk loader runs its own command).
-                await ExecuteAsync(targetConnection, "BEGIN", cancellationToken).ConfigureAwait(false);
+                await targetConnection.ExecuteAsync("BEGIN", cancellationToken).ConfigureAwait(false);
                 if (chunk.Rows > 0)
                 {
                     await WriteAsync(targetConnection, table, format, chunk, cancellationToken).ConfigureAwait(false);
@@ -73,7 +74,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
                 Failpoint.Hit("copy-before-mark");
                 state = state with { LastKey = chunk.LastKey ?? state.LastKey, RowsCopied = state.RowsCopied + chunk.Rows, Done = chunk.Last };
                 await checkpoints.WriteTableAsync(targetConnection, null, state, cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(targetConnection, "COMMIT", cancellationToken).ConfigureAwait(false);
+                await targetConnection.ExecuteAsync("COMMIT", cancellationToken).ConfigureAwait(false);
                 progress.AddCopied(chunk.Rows);
             }
         }
@@ -94,10 +95,10 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
         {
             var schema = table.Source;
             var select = new StringBuilder("SELECT ").Append(format.SelectList)
-                .Append(" FROM ").Append(SqlText.Identifier(schema.Database)).Append('.').Append(SqlText.Identifier(schema.Name));
+                .Append(" FROM ").Append(QualifiedName.Quote(schema.Database)).Append('.').Append(QualifiedName.Quote(schema.Name));
             if (schema.HasKey)
             {
-                var keys = schema.KeyColumns.Select(k => SqlText.Identifier(schema.Columns[k].Name)).ToArray();
+                var keys = schema.KeyColumns.Select(k => QualifiedName.Quote(schema.Columns[k].Name)).ToArray();
                 if (after is not null)
                 {
                     select.Append(" WHERE ").Append(AfterKey(keys, after));
@@ -136,7 +137,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
     {
         foreach (var statement in chunk.Statements)
         {
-            await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
         }
 
         if (chunk.Data is { Length: > 0 } data)
@@ -169,11 +170,5 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
         }
 
         return string.Join(" OR ", terms);
-    }
-
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

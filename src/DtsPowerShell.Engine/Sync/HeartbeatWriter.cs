@@ -2,6 +2,7 @@ using System.Globalization;
 using DtsPowerShell.Engine.Connections;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
+using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Sync;
 
@@ -12,7 +13,7 @@ namespace DtsPowerShell.Engine.Sync;
 /// </summary>
 internal sealed class HeartbeatWriter(ConnectionSettings source, string jobId, TimeSpan timeout, ILogger log)
 {
-    private static readonly string Table = $"{SqlText.Identifier(DtsObjects.Database)}.{SqlText.Identifier(DtsObjects.HeartbeatTable)}";
+    private static readonly string Table = $"{QualifiedName.Quote(DtsObjects.Database)}.{QualifiedName.Quote(DtsObjects.HeartbeatTable)}";
 
     /// <summary>Writes until cancelled; never throws: a heartbeat that fails must not stop or hide anything else.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -50,20 +51,14 @@ internal sealed class HeartbeatWriter(ConnectionSettings source, string jobId, T
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
         await using var connection = await MySqlConnectionFactory.OpenForSyncAsync(source, timeout, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection,
-            $"CREATE DATABASE IF NOT EXISTS {SqlText.Identifier(DtsObjects.Database)}; CREATE TABLE IF NOT EXISTS {Table} (job_id VARCHAR(64) NOT NULL PRIMARY KEY, written_at BIGINT NOT NULL) ENGINE=InnoDB",
+        await connection.ExecuteAsync(
+            $"CREATE DATABASE IF NOT EXISTS {QualifiedName.Quote(DtsObjects.Database)}; CREATE TABLE IF NOT EXISTS {Table} (job_id VARCHAR(64) NOT NULL PRIMARY KEY, written_at BIGINT NOT NULL) ENGINE=InnoDB",
             cancellationToken).ConfigureAwait(false);
         while (!cancellationToken.IsCancellationRequested)
         {
             var microseconds = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
-            await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {Table} (job_id, written_at) VALUES ({SqlText.Quote(jobId)}, {microseconds}) ON DUPLICATE KEY UPDATE written_at = VALUES(written_at)"), cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {Table} (job_id, written_at) VALUES ({SqlText.Quote(jobId)}, {microseconds}) ON DUPLICATE KEY UPDATE written_at = VALUES(written_at)"), cancellationToken).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -137,9 +137,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         }
 
         Progress.Position ??= checkpoint.Position;
-        var copies = (await checkpoints.ReadTablesAsync(targetConnection, token).ConfigureAwait(false))
-            .Where(c => c.SafeUntil.CompareTo(checkpoint.Position!) > 0 || c.From.CompareTo(checkpoint.Position!) > 0)
-            .ToDictionary(c => (c.Database, c.Table));
+        var copies = (await checkpoints.ReadTablesAsync(targetConnection, token).ConfigureAwait(false)).ToDictionary(c => (c.Database, c.Table));
         var binder = new TableMapBinder(tables, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, token).ConfigureAwait(false));
         await StreamAsync(targetConnection, targets, copies, binder, checkpoint.Position!, cancellationToken).ConfigureAwait(false);
     }
@@ -171,9 +169,9 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     /// </summary>
     private async Task LockJobAsync(MySqlConnection targetConnection, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand("SELECT GET_LOCK(@name, 0)", targetConnection);
-        command.Parameters.AddWithValue("@name", $"dts-job-{job.Id}");
-        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 1)
+        // GET_LOCK answers 1 (taken), 0 (held by another connection) or NULL (an error).
+        var taken = await targetConnection.ScalarAsync("SELECT GET_LOCK(@name, 0)", cancellationToken, ("@name", $"dts-job-{job.Id}")).ConfigureAwait(false);
+        if (taken is null or DBNull || Convert.ToInt64(taken, System.Globalization.CultureInfo.InvariantCulture) != 1)
         {
             throw new SyncStoppedException($"Another worker already runs job {job.Id} against this target (it holds the lock dts-job-{job.Id}); this one stops without changing anything. Stop-DtsSync stops the other.");
         }
@@ -190,10 +188,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
                 return null;
             }
 
-            await using var command = new MySqlCommand("SELECT BINLOG_GTID_POS(@file, @position)", connection);
-            command.Parameters.AddWithValue("@file", position.File);
-            command.Parameters.AddWithValue("@position", position.Position);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string is { Length: > 0 } gtids ? gtids : null;
+            return await connection.ScalarAsync("SELECT BINLOG_GTID_POS(@file, @position)", cancellationToken, ("@file", position.File), ("@position", position.Position)).ConfigureAwait(false) as string is { Length: > 0 } gtids ? gtids : null;
         }
         catch (MySqlException e) when (!TransientErrors.IsTransient(e))
         {
@@ -204,8 +199,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
     private static async Task<bool> LocalInfileAsync(MySqlConnection targetConnection, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand("SELECT @@GLOBAL.local_infile", targetConnection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        return Convert.ToInt64(await targetConnection.ScalarAsync("SELECT @@GLOBAL.local_infile", cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     private static BinlogPosition ToPosition(BinlogStart start) => start.Position ?? new BinlogPosition("", 4, start.GtidSet);
@@ -234,7 +228,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
         Progress.SetTotal(Progress.RowsCopied);
         // Incremental sync starts where the oldest copy was taken; each table skips what its own copy holds.
-        return results.Values.Select(r => r.From).DefaultIfEmpty().Aggregate((BinlogPosition?)null, (min, p) => min is null || p!.CompareTo(min) < 0 ? p : min)
+        return results.Values.Select(r => r.From).Min()
             ?? await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,0 +1,44 @@
+using MySqlConnector;
+
+namespace DtsPowerShell.Engine.Connections;
+
+/// <summary>Statements run on a MySqlConnector connection without the command boilerplate.</summary>
+public static class MySqlCommands
+{
+    /// <summary>Runs a statement (several, separated by semicolons); <paramref name="parameters"/> bind <c>@name</c> placeholders.</summary>
+    public static async Task ExecuteAsync(this MySqlConnection connection, string sql, CancellationToken cancellationToken, MySqlTransaction? transaction = null, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, transaction, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The first column of the first row, or null.</summary>
+    public static async Task<object?> ScalarAsync(this MySqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, sql, null, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a query and hands each row to <paramref name="onRow"/>.</summary>
+    public static async Task EachRowAsync(this MySqlConnection connection, string sql, Action<MySqlDataReader> onRow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onRow);
+        await using var command = Command(connection, sql, null, []);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            onRow(reader);
+        }
+    }
+
+    private static MySqlCommand Command(MySqlConnection connection, string sql, MySqlTransaction? transaction, (string Name, object? Value)[] parameters)
+    {
+        var command = new MySqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+}

@@ -138,13 +138,17 @@ Import-Module '$manifest'
         Stop-DtsSync -Name 'crm' -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Stopped'
     }
 
-    It 'stops a job on DDL to a selected table, naming the statement' {
-        $source.Sql('CREATE DATABASE ddl; CREATE TABLE ddl.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO ddl.t VALUES (1);')
+    It 'applies DDL to the selected objects while it runs, and stops on one it cannot apply, naming it' {
+        $source.Sql('CREATE DATABASE ddl; CREATE DATABASE ddl_other; CREATE TABLE ddl_other.tpl (id INT PRIMARY KEY) ENGINE=InnoDB; CREATE TABLE ddl.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO ddl.t VALUES (1);')
         New-SyncJob -Name 'ddl' -Object 'ddl' | Start-DtsSync -Wait -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Synchronizing'
-        $source.Sql('ALTER TABLE ddl.t ADD COLUMN note VARCHAR(10)')
-        Wait-Until { (Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath).State -eq 'Failed' } 'the job to fail on DDL'
+        $source.Sql("ALTER TABLE ddl.t ADD COLUMN note VARCHAR(10) NOT NULL DEFAULT 'n'; INSERT INTO ddl.t VALUES (2, 'two');")
+        Wait-Equal 'ddl.t'
+        $target.Sql('SELECT GROUP_CONCAT(CONCAT(id, note) ORDER BY id) FROM ddl.t') | Should -Be '1n,2two'
+
+        $source.Sql('CREATE TABLE ddl.copy LIKE ddl_other.tpl')
+        Wait-Until { (Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath).State -eq 'Failed' } 'the job to stop on a statement it cannot apply'
         $failed = Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath
-        $failed.LastError | Should -Match 'ALTER TABLE ddl.t ADD COLUMN'
+        $failed.LastError | Should -Match 'CREATE TABLE ddl.copy copies ddl_other.tpl'
         $failed.WorkerProcessId | Should -BeNullOrEmpty
     }
 

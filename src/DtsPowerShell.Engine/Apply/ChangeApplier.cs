@@ -4,7 +4,6 @@ using System.Threading.Channels;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.Engine.Connections;
-using DtsPowerShell.Engine.Selection;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
@@ -21,7 +20,7 @@ public sealed class ChangeApplier(
     CheckpointStore checkpoints,
     IReadOnlyDictionary<(string Database, string Table), TargetTable> tables,
     IReadOnlyDictionary<(string Database, string Table), TableCopyState> copies,
-    ObjectSelection selection,
+    DdlApplier ddl,
     string jobId,
     SyncProgress progress,
     ApplierOptions options,
@@ -87,16 +86,28 @@ public sealed class ChangeApplier(
                         atBoundary = false;
                         await ApplyAsync(rows.Rows, transactionStart, cancellationToken).ConfigureAwait(false);
                         break;
-                    case StatementChange statement when StatementGuard.Refusal(statement.Query, selection) is { } refusal:
-                        throw new SyncStoppedException(refusal);
-                    case StatementChange:
+                    case StatementChange statement:
+                        // A barrier: the rows before it commit first.
                         atBoundary = false;
+                        await CommitAsync(cancellationToken).ConfigureAwait(false);
+                        await ddl.HandleAsync(statement.Query, transactionStart, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case SchemaBarrier barrier:
+                        barrier.Done.TrySetResult();
                         break;
                     case UnsupportedChange unsupported:
                         throw new SyncStoppedException($"The source's binlog at {applied} holds {unsupported.Reason}, which the sync cannot apply. Apply it on the target by hand and create the job again from a later position.");
                     case TransactionEnd end:
                         atBoundary = true;
                         applied = transactionStart = end.Position;
+                        if (ddl.HasHandled)
+                        {
+                            // The statement's schema and history commit with the checkpoint past it (and rows of its transaction).
+                            await BeginAsync(cancellationToken).ConfigureAwait(false);
+                            await ddl.SaveAsync(transaction!, cancellationToken).ConfigureAwait(false);
+                            await CommitAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
                         if (sinceHeartbeat.Elapsed > TimeSpan.FromSeconds(5))
                         {
                             // Without a heartbeat table, the event times are the measure (to the second).
@@ -155,12 +166,7 @@ public sealed class ChangeApplier(
             mode = transactionStart.CompareTo(copy.SafeUntil) < 0 ? ApplyMode.Idempotent : ApplyMode.Exact;
         }
 
-        if (transaction is null)
-        {
-            transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            batchAge.Restart();
-        }
-
+        await BeginAsync(cancellationToken).ConfigureAwait(false);
         foreach (var row in rows.Rows)
         {
             switch (rows.Kind)
@@ -182,6 +188,15 @@ public sealed class ChangeApplier(
         {
             await SendAsync(cancellationToken).ConfigureAwait(false);
             Failpoint.Hit("apply-large-transaction");
+        }
+    }
+
+    private async Task BeginAsync(CancellationToken cancellationToken)
+    {
+        if (transaction is null)
+        {
+            transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            batchAge.Restart();
         }
     }
 

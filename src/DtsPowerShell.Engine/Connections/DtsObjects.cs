@@ -12,6 +12,18 @@ public static class DtsObjects
     /// <summary>The target table that holds the state of each table copy of the data initialisation.</summary>
     public const string TableCopyTable = "table_copy";
 
+    /// <summary>The target table that holds each job's selected source tables as of its checkpoint (the schema rows are decoded with).</summary>
+    public const string TableSchemaTable = "table_schema";
+
+    /// <summary>The target table that marks a DDL statement being applied, so a crash between it and its checkpoint neither loses nor repeats it.</summary>
+    public const string DdlPendingTable = "ddl_pending";
+
+    /// <summary>The target table that records each statement of the source's binlog the sync applied or left out.</summary>
+    public const string DdlHistoryTable = "ddl_history";
+
+    /// <summary>The target database where a job works out what a DDL statement does to a table (its name followed by the job's id).</summary>
+    public const string ScratchDatabasePrefix = "_dts_ddl_";
+
     /// <summary>The source table the job writes a heartbeat to, so latency is measured rather than guessed.</summary>
     public const string HeartbeatTable = "_##dts_mysql_heartbeat##_";
 

@@ -20,15 +20,30 @@ public static class MySqlCommands
     }
 
     /// <summary>Runs a query and hands each row to <paramref name="onRow"/>.</summary>
-    public static async Task EachRowAsync(this MySqlConnection connection, string sql, Action<MySqlDataReader> onRow, CancellationToken cancellationToken)
+    public static async Task EachRowAsync(this MySqlConnection connection, string sql, Action<MySqlDataReader> onRow, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         ArgumentNullException.ThrowIfNull(onRow);
-        await using var command = Command(connection, sql, null, []);
+        await using var command = Command(connection, sql, null, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             onRow(reader);
         }
+    }
+
+    /// <summary>What SHOW CREATE TABLE prints for a table or view (its name given quoted), or null when there is none.</summary>
+    public static async Task<string?> ShowCreateTableAsync(this MySqlConnection connection, string quotedName, CancellationToken cancellationToken)
+    {
+        string? create = null;
+        try
+        {
+            await connection.EachRowAsync($"SHOW CREATE TABLE {quotedName}", row => create = row.GetString(1), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownDatabase)
+        {
+        }
+
+        return create;
     }
 
     private static MySqlCommand Command(MySqlConnection connection, string sql, MySqlTransaction? transaction, (string Name, object? Value)[] parameters)

@@ -11,7 +11,10 @@ public static class MySqlConnectionFactory
     /// rely on it); and the variable that the target's triggers test, so they do not fire for the sync's own writes.
     /// </summary>
     public const string SyncSessionSql =
-        "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', @dts_applying = 1";
+        "SET SESSION time_zone = '+00:00', SESSION sql_mode = '" + SyncSqlMode + "', @dts_applying = 1";
+
+    /// <summary>The sql_mode of the sync's sessions.</summary>
+    public const string SyncSqlMode = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
 
     /// <summary>
     /// Opens a connection for the sync: values as the server holds them (zero dates, TINYINT(1) and CHAR(36) as such), no

@@ -250,20 +250,36 @@ public static class DdlParser
             return new DdlStatement(kind, names);
         }
 
-        private DdlStatement Database(DdlKind kind) => new(kind, [new SqlObjectName(Peek().IsName ? tokens[at++].Value : defaultDatabase, "")]);
+        private DdlStatement Database(DdlKind kind)
+        {
+            if (!Peek().IsName)
+            {
+                return new(kind, [new SqlObjectName(defaultDatabase, "")]);
+            }
+
+            var token = tokens[at++];
+            return new(kind, [new SqlObjectName(token.Value, "") { Start = token.Start, Length = token.Length }]);
+        }
 
         private static DdlStatement One(DdlKind kind, SqlObjectName name) => new(kind, [name]);
 
         /// <summary><c>name</c> or <c>db.name</c>, quoted or not; the default database for the unqualified.</summary>
         private SqlObjectName Name()
         {
-            var first = at < tokens.Count && tokens[at].IsName ? tokens[at++].Value : "";
-            if (AcceptSymbol('.') && at < tokens.Count && tokens[at].IsName)
+            if (at >= tokens.Count || !tokens[at].IsName)
             {
-                return new SqlObjectName(first, tokens[at++].Value);
+                return new SqlObjectName(defaultDatabase, "") { Start = Peek().Start };
             }
 
-            return new SqlObjectName(defaultDatabase, first);
+            var first = tokens[at++];
+            if (Peek().IsSymbol('.') && at + 1 < tokens.Count && tokens[at + 1].IsName)
+            {
+                var second = tokens[at + 1];
+                at += 2;
+                return new SqlObjectName(first.Value, second.Value) { Start = first.Start, Length = second.Start + second.Length - first.Start };
+            }
+
+            return new SqlObjectName(defaultDatabase, first.Value) { Start = first.Start, Length = first.Length };
         }
 
         /// <summary>DEFINER = user, ALGORITHM = x, SQL SECURITY x, AGGREGATE: what may stand between CREATE/ALTER and the object's kind.</summary>

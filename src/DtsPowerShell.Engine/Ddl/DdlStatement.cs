@@ -34,9 +34,22 @@ public enum DdlKind
     DropEvent,
 }
 
-/// <summary>A database object a statement names, its database resolved against the statement's default database.</summary>
+/// <summary>
+/// A database object a statement names, its database resolved against the statement's default database.
+/// <see cref="Start"/> and <see cref="Length"/> say where the name stands in the statement (qualifier included), so it
+/// can be replaced; they take no part in equality.
+/// </summary>
 public sealed record SqlObjectName(string Database, string Name)
 {
+    public int Start { get; init; }
+
+    /// <summary>Zero when the statement does not write the name (a database statement on the default database).</summary>
+    public int Length { get; init; }
+
+    public bool Equals(SqlObjectName? other) => other is not null && Database == other.Database && Name == other.Name;
+
+    public override int GetHashCode() => HashCode.Combine(Database, Name);
+
     public override string ToString() => $"{Database}.{Name}";
 }
 

@@ -8,17 +8,29 @@ namespace DtsPowerShell.Engine.Schema;
 /// <summary>Reads the selected base tables of a source, with columns and keys, from information_schema.</summary>
 public static class SourceSchemaReader
 {
-    public static async Task<IReadOnlyList<TableSchema>> ReadAsync(MySqlConnection connection, ObjectSelection selection, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<TableSchema>> ReadAsync(MySqlConnection connection, ObjectSelection selection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return ReadAsync(connection, selection.Databases, selection.ContainsTable, cancellationToken);
+    }
+
+    /// <summary>The named base tables of one database (those that exist).</summary>
+    public static Task<IReadOnlyList<TableSchema>> ReadAsync(MySqlConnection connection, string database, IReadOnlyCollection<string> tables, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        return ReadAsync(connection, [database], (_, table) => tables.Contains(table, StringComparer.Ordinal), cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<TableSchema>> ReadAsync(MySqlConnection connection, IEnumerable<string> databaseNames, Func<string, string, bool> include, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(selection);
-        var databases = string.Join(",", selection.Databases.Select(SqlText.Quote));
+        var databases = string.Join(",", databaseNames.Select(SqlText.Quote));
         var tables = new List<(string Database, string Name, long Rows)>();
         await connection.EachRowAsync(
             $"SELECT TABLE_SCHEMA, TABLE_NAME, COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA IN ({databases}) ORDER BY TABLE_SCHEMA, TABLE_NAME",
             row =>
             {
-                if (selection.ContainsTable(row.GetString(0), row.GetString(1)))
+                if (include(row.GetString(0), row.GetString(1)))
                 {
                     tables.Add((row.GetString(0), row.GetString(1), Convert.ToInt64(row.GetValue(2), CultureInfo.InvariantCulture)));
                 }

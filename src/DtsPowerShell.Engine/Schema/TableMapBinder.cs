@@ -19,19 +19,26 @@ public sealed class TableMapBinder
         "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "float", "double", "decimal", "numeric", "year", "date", "time",
         "datetime", "timestamp", "enum", "set", "bit", "varchar", "varbinary", "char", "binary",
     ];
-    private readonly Dictionary<(string, string), TableSchema> tables;
+    private readonly Func<string, string, TableSchema?> schemaOf;
     private readonly IReadOnlyDictionary<string, int> collationIds;
 
     public TableMapBinder(IEnumerable<TableSchema> tables, IReadOnlyDictionary<string, int> collationIds)
+        : this(tables.ToDictionary(t => (t.Database, t.Name)) is var known ? (d, t) => known.GetValueOrDefault((d, t)) : null!, collationIds)
     {
-        this.tables = tables.ToDictionary(t => (t.Database, t.Name));
+    }
+
+    /// <param name="schemaOf">The schema of a table as of the map being bound (the tracked schema), or null for a table not followed.</param>
+    /// <param name="collationIds">The source's collation ids by name.</param>
+    public TableMapBinder(Func<string, string, TableSchema?> schemaOf, IReadOnlyDictionary<string, int> collationIds)
+    {
+        this.schemaOf = schemaOf;
         this.collationIds = collationIds;
     }
 
     public void Bind(TableMapEvent map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        if (!tables.TryGetValue((map.Database, map.Table), out var schema))
+        if (schemaOf(map.Database, map.Table) is not { } schema)
         {
             return;
         }

@@ -68,6 +68,13 @@ public sealed class NameMapping
     public string TargetColumn(string database, string table, string column) =>
         columns.GetValueOrDefault((database, table, column), column);
 
+    /// <summary>Whether a table or column of the database gets another name (a database's own new name aside).</summary>
+    public bool RenamesWithin(string database) =>
+        tables.Keys.Any(k => k.Item1 == database) || columns.Keys.Any(k => k.Item1 == database);
+
+    /// <summary>Whether a column of the table gets another name.</summary>
+    public bool RenamesColumnsOf(string database, string table) => columns.Keys.Any(k => k.Item1 == database && k.Item2 == table);
+
     private static void RequireSelected(bool selected, string key, string what)
     {
         if (!selected)

@@ -25,6 +25,10 @@ public sealed class ObjectSelection
 
     public bool ContainsDatabase(string database) => Objects.Any(o => o.Database == database);
 
+    /// <summary>Whether the job follows the table: it is selected, or it is an online schema change tool's shadow of a selected table (<see cref="ShadowTables"/>).</summary>
+    public bool FollowsTable(string database, string table) =>
+        ContainsTable(database, table) || (ShadowTables.Of(table) is { } shadowed && ContainsTable(database, shadowed));
+
     public bool ContainsTable(string database, string table) =>
         Objects.Any(o => o.Database == database && (o.IsWholeDatabase || o.Table == table));
 }

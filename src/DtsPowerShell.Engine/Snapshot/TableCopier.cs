@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using DtsPowerShell.Engine.Apply;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Protocol;
+using DtsPowerShell.Engine.Schema;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using DtsPowerShell.Engine.Selection;
@@ -30,6 +31,22 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
     /// <summary>Load chunks with LOAD DATA LOCAL (the target's local_infile is on), else with INSERT statements.</summary>
     public bool LoadData { get; init; }
 
+    /// <summary>
+    /// The table's columns as the source has them now must be those the job tracks: a DDL between the job's start and
+    /// this copy would leave the target's table, created before it, unlike the rows copied into it.
+    /// </summary>
+    private static async Task RequireUnchangedAsync(ProtocolConnection connection, TableSchema schema, CancellationToken cancellationToken)
+    {
+        var live = await connection.QueryAsync("SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + SqlText.Quote(schema.Database) +
+            " AND TABLE_NAME = " + SqlText.Quote(schema.Name) + " ORDER BY ORDINAL_POSITION", cancellationToken).ConfigureAwait(false);
+        var same = live.Count == schema.Columns.Count && live.Zip(schema.Columns).All(p => p.First[0] == p.Second.Name && string.Equals(p.First[1], p.Second.ColumnType, StringComparison.OrdinalIgnoreCase));
+        if (!same)
+        {
+            throw new SyncStoppedException($"The structure of {schema} changed on the source while the job was initialising (a DDL statement ran on it before its copy began). " +
+                "Remove the job's tables from the target, then create the job again; run DDL on the selected objects only after the initial sync.");
+        }
+    }
+
     public async Task<TableCopyState> CopyAsync(TargetTable table, TableCopyState? state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -49,6 +66,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
 
         var version = ServerVersion.Parse(sourceConnection.Handshake.ServerVersion);
         var (from, safeUntil) = await SnapshotPosition.BeginAsync(sourceConnection.QueryAsync, version, needExact: !schema.HasKey, cancellationToken).ConfigureAwait(false);
+        await RequireUnchangedAsync(sourceConnection, schema, cancellationToken).ConfigureAwait(false);
         state = state is null
             ? new TableCopyState(schema.Database, schema.Name, from, safeUntil, null, 0, false)
             : state with { SafeUntil = safeUntil.CompareTo(state.SafeUntil) > 0 ? safeUntil : state.SafeUntil };

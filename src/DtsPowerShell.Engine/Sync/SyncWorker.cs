@@ -19,6 +19,7 @@ namespace DtsPowerShell.Engine.Sync;
 public sealed class SyncWorker(SyncJob job, ConnectionSettings source, ConnectionSettings target, SyncWorkerOptions options, ILogger log)
 {
     private readonly CheckpointStore checkpoints = new(job.Id);
+    private readonly SchemaStore schemas = new(job.Id);
     private volatile bool stopRequested;
     private int consecutiveFailures;
     private readonly CancellationTokenSource stopping = new();
@@ -94,11 +95,26 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         await using var sourceConnection = await MySqlConnectionFactory.OpenForSyncAsync(source, options.Timeout, token).ConfigureAwait(false);
         await using var targetConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, token).ConfigureAwait(false);
         await CheckpointStore.CreateAsync(targetConnection, token).ConfigureAwait(false);
+        await SchemaStore.CreateAsync(targetConnection, token).ConfigureAwait(false);
+        await DdlJournal.CreateAsync(targetConnection, token).ConfigureAwait(false);
         await LockJobAsync(targetConnection, token).ConfigureAwait(false);
-        var tables = await SourceSchemaReader.ReadAsync(sourceConnection, job.Selection, token).ConfigureAwait(false);
+        var checkpoint = await checkpoints.ReadAsync(targetConnection, token).ConfigureAwait(false);
+        SchemaTracker tracker;
+        if (checkpoint is null)
+        {
+            // The schema rows are decoded with starts as the source has it now; from here on, only its DDL changes it.
+            tracker = await SchemaTracker.CaptureAsync(sourceConnection, job.Selection, token).ConfigureAwait(false);
+            await schemas.DeleteAllAsync(targetConnection, token).ConfigureAwait(false);
+            await schemas.SaveAsync(targetConnection, null, tracker.Tables.ToDictionary(t => (t.Schema.Database, t.Schema.Name), t => (TrackedTable?)t), token).ConfigureAwait(false);
+            checkpoint = await FirstCheckpointAsync(sourceConnection, targetConnection, token).ConfigureAwait(false);
+        }
+        else
+        {
+            tracker = new SchemaTracker(await schemas.LoadAsync(targetConnection, token).ConfigureAwait(false));
+        }
+
+        var tables = tracker.Tables.Select(t => t.Schema).ToList();
         var targets = tables.ToDictionary(t => (t.Database, t.Name), t => new TargetTable(t, job.NameMapping));
-        var checkpoint = await checkpoints.ReadAsync(targetConnection, token).ConfigureAwait(false)
-            ?? await FirstCheckpointAsync(sourceConnection, targetConnection, token).ConfigureAwait(false);
 
         if (checkpoint.Phase == SyncPhase.Schema)
         {
@@ -138,8 +154,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
         Progress.Position ??= checkpoint.Position;
         var copies = (await checkpoints.ReadTablesAsync(targetConnection, token).ConfigureAwait(false)).ToDictionary(c => (c.Database, c.Table));
-        var binder = new TableMapBinder(tables, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, token).ConfigureAwait(false));
-        await StreamAsync(targetConnection, targets, copies, binder, checkpoint.Position!, cancellationToken).ConfigureAwait(false);
+        var binder = new TableMapBinder((database, table) => tracker.Find(database, table)?.Schema, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, token).ConfigureAwait(false));
+        await StreamAsync(targetConnection, tracker, targets, copies, binder, checkpoint.Position!, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Checkpoint> FirstCheckpointAsync(MySqlConnection sourceConnection, MySqlConnection targetConnection, CancellationToken cancellationToken)
@@ -234,6 +250,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
     private async Task StreamAsync(
         MySqlConnection targetConnection,
+        SchemaTracker tracker,
         Dictionary<(string, string), TargetTable> targets,
         Dictionary<(string, string), TableCopyState> copies,
         TableMapBinder binder,
@@ -251,6 +268,13 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
                 await foreach (var change in ChangeStream.ReadAsync(client, binlogStart, streaming.Token).ConfigureAwait(false))
                 {
                     await changes.Writer.WriteAsync(change, streaming.Token).ConfigureAwait(false);
+                    if (change is StatementChange)
+                    {
+                        // No event after a statement is decoded before the statement is applied: it may change the schema.
+                        var barrier = new SchemaBarrier(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                        await changes.Writer.WriteAsync(barrier, streaming.Token).ConfigureAwait(false);
+                        await barrier.Done.Task.WaitAsync(streaming.Token).ConfigureAwait(false);
+                    }
                 }
 
                 changes.Writer.Complete();
@@ -263,7 +287,10 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var heartbeat = new HeartbeatWriter(source, job.Id, options.Timeout, log).RunAsync(streaming.Token);
         try
         {
-            var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, job.Selection, job.Id, Progress, options.Applier, log);
+            await using var scratchConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
+            var scratch = await ScratchDatabase.OpenAsync(scratchConnection, job.Id, cancellationToken).ConfigureAwait(false);
+            var ddl = new DdlApplier(targetConnection, tracker, scratch, schemas, new DdlJournal(job.Id), job.Selection, job.NameMapping, targets, copies, log);
+            var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier, log);
             await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken).ConfigureAwait(false);
         }
         finally

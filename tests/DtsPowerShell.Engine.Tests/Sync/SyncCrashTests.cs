@@ -20,6 +20,8 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
     [InlineData("apply-mid-batch")]
     [InlineData("apply-after-commit")]
     [InlineData("apply-large-transaction")]
+    [InlineData("ddl-before-apply")]
+    [InlineData("ddl-after-apply")]
     public void AWorkerKilledAtAFailpointResumesWithNothingLostOrRepeated(string failpoint)
     {
         var db = "fp_" + failpoint.Replace('-', '_');
@@ -29,7 +31,9 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
         var writes = 0;
         SyncServers.WaitFor(() =>
         {
-            Write(db, writes++, large: failpoint == "apply-large-transaction");
+            // DDL once the copy is done: DDL during the initial copy stops the job by design.
+            var ddl = failpoint.StartsWith("ddl-", StringComparison.Ordinal) && JobControl.GetStatus(servers.Store, job)!.State == SyncJobState.Synchronizing;
+            Write(db, writes++, large: failpoint == "apply-large-transaction", ddl: ddl);
             return !IsAlive(pid);
         }, Deadline, $"the worker to die at failpoint {failpoint}");
         var crashed = JobControl.GetStatus(servers.Store, job)!;
@@ -39,6 +43,8 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
         JobControl.Start(servers.Store, job);
         Write(db, writes++, large: false);
         servers.WaitUntilEqual(Deadline, ($"{db}.keyed", $"{db}.keyed"), ($"{db}.keyless", $"{db}.keyless"));
+        // A DDL run twice (ADD COLUMN) would have failed the job; one lost would leave the structures apart.
+        Assert.Equal(SyncServers.Structure(servers.Source, $"{db}.keyed"), SyncServers.Structure(servers.Target, $"{db}.keyed"));
         Assert.True(JobControl.Stop(servers.Store, job, Deadline, CancellationToken.None));
         Assert.Equal(SyncJobState.Stopped, JobControl.GetStatus(servers.Store, job)!.State);
     }
@@ -50,11 +56,13 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
         CreateTables(db, rows: 300_000);
         var job = servers.CreateJob([db]);
         using var writing = new CancellationTokenSource();
+        var copied = false;
         var writer = Task.Run(() =>
         {
             for (var i = 0; !writing.IsCancellationRequested; i++)
             {
-                Write(db, i, large: false);
+                // DDL only once the copy is done: DDL during the initial copy stops the job by design.
+                Write(db, i, large: false, ddl: Volatile.Read(ref copied) && i % 25 == 0);
             }
         });
 
@@ -67,6 +75,7 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
             // A random moment within the phase, not a synchronisation: the kill must land anywhere in it.
             Thread.Sleep(random.Next(0, 800));
             states.Add(JobControl.GetStatus(servers.Store, job)!.State);
+            Volatile.Write(ref copied, copied || states[^1] == SyncJobState.Synchronizing);
             using var process = Process.GetProcessById(pid);
             process.Kill();
             process.WaitForExit();
@@ -79,6 +88,7 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
         output.WriteLine($"States at the kills: {string.Join(", ", states)}");
         JobControl.Start(servers.Store, job);
         servers.WaitUntilEqual(Deadline, ($"{db}.keyed", $"{db}.keyed"), ($"{db}.keyless", $"{db}.keyless"));
+        Assert.Equal(SyncServers.Structure(servers.Source, $"{db}.keyed"), SyncServers.Structure(servers.Target, $"{db}.keyed"));
         Assert.True(JobControl.Stop(servers.Store, job, Deadline, CancellationToken.None));
     }
 
@@ -108,8 +118,15 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
         """);
 
     /// <summary>One round of changes: inserts, updates, deletes, a duplicate in the keyless table; or one 2 MB transaction.</summary>
-    private void Write(string db, int i, bool large)
+    private void Write(string db, int i, bool large, bool ddl = false)
     {
+        if (ddl)
+        {
+            // A barrier between rows: the rows after it need the new column.
+            servers.Source.Sql($"INSERT INTO {db}.keyed (v, pad) VALUES ({i}, 'before'); ALTER TABLE {db}.keyed ADD COLUMN c{i} INT NOT NULL DEFAULT {i}; INSERT INTO {db}.keyed (v, pad) VALUES ({i}, 'after');");
+            return;
+        }
+
         if (large)
         {
             servers.Source.Sql($"INSERT INTO {db}.keyed (v, pad) SELECT seq, REPEAT('L', 100) FROM {db}.seq_1_to_20000;");

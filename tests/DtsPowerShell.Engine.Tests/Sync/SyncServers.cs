@@ -42,6 +42,10 @@ public sealed class SyncServers : IDisposable
             NameMapping.Create(mapping ?? new Dictionary<string, string>(), selection), initialSync, startPosition));
     }
 
+    /// <summary>SHOW CREATE TABLE without the AUTO_INCREMENT counter (a server-side detail the sync does not carry).</summary>
+    public static string Structure(MariaDbServer server, string table) =>
+        System.Text.RegularExpressions.Regex.Replace(server.Sql($"SHOW CREATE TABLE {table}").Split('\t', 2)[1], @" AUTO_INCREMENT=\d+", "");
+
     /// <summary>CHECKSUM TABLE and the row count of a table on a server.</summary>
     public static string Fingerprint(MariaDbServer server, string table) =>
         server.Sql($"CHECKSUM TABLE {table}").Split('\t')[^1] + "/" + server.Sql($"SELECT COUNT(*) FROM {table}");

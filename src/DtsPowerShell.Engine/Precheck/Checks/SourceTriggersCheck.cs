@@ -41,8 +41,8 @@ internal sealed partial class SourceTriggersCheck : PrecheckItem
 
         return risky.Count == 0
             ? Passed(context, "No trigger writes a selected table.")
-            : Warning(context, $"Triggers write selected tables: {List(risky)}. Their rows arrive through the binlog already; the same triggers on the target would write them a second time.",
-                "Drop these triggers on the target after schema initialisation (keep them on the source), or select the tables they write out of the job.");
+            : Warning(context, $"Triggers write selected tables: {List(risky)}. Their rows arrive through the binlog already. The job creates triggers on the target (those of whole selected databases, and those created while it runs) with bodies that do nothing for its own writes, so they fire only for writes made on the target directly; a trigger someone creates on the target by hand would write the rows a second time.",
+                "Nothing to do for the job's own triggers. Do not create these triggers on the target by hand; if the target already has them unguarded, drop them there before starting the job.");
     }
 
     internal static IEnumerable<(string Database, string Table)> WrittenTables(string body, string defaultSchema)

@@ -1,0 +1,202 @@
+using DtsPowerShell.Engine.Ddl;
+using DtsPowerShell.Engine.Selection;
+
+namespace DtsPowerShell.Engine.Apply;
+
+/// <summary>
+/// The specification's rules for DDL, as a pure function of the statement, the selection and the name mapping. A whole
+/// selected database gets every listed statement on its objects; selected tables get only their DROP TABLE, ALTER
+/// TABLE, TRUNCATE TABLE, RENAME TABLE, CREATE INDEX and DROP INDEX, and the shadow tables of online schema change
+/// tools beside them (<see cref="ShadowTables"/>) every table statement. What is applied is written with the target's
+/// names; what cannot be written faithfully is refused.
+/// </summary>
+public static class DdlRules
+{
+    private static readonly HashSet<DdlKind> TableLevel = [DdlKind.DropTable, DdlKind.AlterTable, DdlKind.TruncateTable, DdlKind.RenameTable, DdlKind.CreateIndex, DdlKind.DropIndex];
+
+    private static readonly HashSet<DdlKind> WithBody = [DdlKind.CreateView, DdlKind.AlterView, DdlKind.CreateProcedure, DdlKind.AlterProcedure, DdlKind.CreateFunction,
+        DdlKind.AlterFunction, DdlKind.CreateTrigger, DdlKind.CreateEvent];
+
+    private static readonly HashSet<DdlKind> NotListed = [DdlKind.AlterDatabase, DdlKind.DropDatabase, DdlKind.AlterEvent];
+
+    public static DdlDecision Decide(DdlStatement statement, string sql, string defaultDatabase, ObjectSelection selection, NameMapping mapping, bool ansiQuotes)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (statement.Temporary)
+        {
+            return DdlDecision.Ignored;
+        }
+
+        var first = statement.Objects.FirstOrDefault();
+        switch (statement.Kind)
+        {
+            case DdlKind.Other:
+                return new DdlDecision(DdlOutcome.Skipped, Note: "Not a statement the sync applies.");
+            case DdlKind.Dml:
+                return first is not null && selection.ContainsTable(first.Database, first.Name)
+                    ? new DdlDecision(DdlOutcome.Refused, Note: $"The source logged a change to {first} as a statement ({Shorten(sql)}), which the sync cannot apply exactly. Set binlog_format=ROW on the source, make the change on the target by hand, then create the job again.")
+                    : DdlDecision.Ignored;
+            case DdlKind.CreateDatabase or DdlKind.AlterDatabase or DdlKind.DropDatabase:
+                return !selection.ContainsDatabase(first!.Database) ? DdlDecision.Ignored
+                    : statement.Kind == DdlKind.CreateDatabase && selection.IsWholeDatabase(first.Database) ? Apply(Rename(sql, statement, mapping))
+                    : Skip($"{Verb(statement.Kind)} is not among the statements the sync applies.");
+            case DdlKind.RenameTable:
+                return Renames(statement, selection, mapping);
+            case DdlKind.CreateTable or DdlKind.DropTable or DdlKind.AlterTable or DdlKind.TruncateTable or DdlKind.CreateIndex or DdlKind.DropIndex:
+                return Tables(statement, sql, selection, mapping, ansiQuotes);
+            default:
+                return Routines(statement, sql, defaultDatabase, selection, mapping, ansiQuotes);
+        }
+    }
+
+    private static DdlDecision Tables(DdlStatement statement, string sql, ObjectSelection selection, NameMapping mapping, bool ansiQuotes)
+    {
+        var table = statement.Objects[0];
+        var selected = statement.Objects.Where(o => selection.FollowsTable(o.Database, o.Name)).ToList();
+        if (selected.Count == 0)
+        {
+            return DdlDecision.Ignored;
+        }
+
+        // An online schema change tool's copy of a selected table is created on the target too, to be swapped in as on the source.
+        var whole = selection.IsWholeDatabase(table.Database) || ShadowTables.Of(table.Name) is not null;
+        if (!whole && !TableLevel.Contains(statement.Kind))
+        {
+            return Skip($"{Verb(statement.Kind)} is applied only in whole selected databases; {table.Database} is selected table by table.");
+        }
+
+        switch (statement.Kind)
+        {
+            case DdlKind.CreateTable when statement.Objects.Count > 1 && !selection.FollowsTable(statement.Objects[1].Database, statement.Objects[1].Name):
+                return Refuse($"CREATE TABLE {table} copies {statement.Objects[1]}, which the job does not sync, so the target lacks it: {Shorten(sql)}. Create {table} on the target by hand, then create the job again.");
+            case DdlKind.DropTable when selected.Count < statement.Objects.Count:
+                return Apply("DROP TABLE IF EXISTS " + string.Join(", ", selected.Select(o => TargetName(o, mapping))));
+            case DdlKind.AlterTable or DdlKind.CreateIndex or DdlKind.CreateTable when mapping.RenamesColumnsOf(table.Database, table.Name):
+                var renamed = DdlRewriter.RenameColumns(sql, statement, c => mapping.TargetColumn(table.Database, table.Name, c) is var m && m != c ? m : null, ansiQuotes);
+                return Apply(Rename(renamed, DdlParser.Parse(renamed, table.Database, ansiQuotes), mapping, statement));
+            default:
+                return Apply(Rename(sql, statement, mapping));
+        }
+    }
+
+    private static DdlDecision Renames(DdlStatement statement, ObjectSelection selection, NameMapping mapping)
+    {
+        var pairs = new List<string>();
+        var warnings = new List<string>();
+        for (var i = 0; i + 1 < statement.Objects.Count; i += 2)
+        {
+            var (from, to) = (statement.Objects[i], statement.Objects[i + 1]);
+            var (fromSelected, toSelected) = (selection.FollowsTable(from.Database, from.Name), selection.FollowsTable(to.Database, to.Name));
+            if (!fromSelected && toSelected)
+            {
+                return Refuse($"RENAME TABLE moves {from}, which the job does not sync, to {to}, which it does: the target has none of its rows. Copy {to} to the target by hand, then create the job again, or select {from} as well.");
+            }
+
+            if (fromSelected)
+            {
+                pairs.Add($"{TargetName(from, mapping)} TO {TargetName(to, mapping)}");
+                if (!toSelected)
+                {
+                    warnings.Add($"{from} was renamed to {to}, outside the selection: the target's table is renamed too, and no longer synced.");
+                }
+            }
+        }
+
+        return pairs.Count == 0 ? DdlDecision.Ignored
+            : new DdlDecision(warnings.Count == 0 ? DdlOutcome.Applied : DdlOutcome.Warned, "RENAME TABLE " + string.Join(", ", pairs), warnings.Count == 0 ? null : string.Join(" ", warnings));
+    }
+
+    private static DdlDecision Routines(DdlStatement statement, string sql, string defaultDatabase, ObjectSelection selection, NameMapping mapping, bool ansiQuotes)
+    {
+        var database = statement.Objects[0].Database;
+        if (!selection.ContainsDatabase(database))
+        {
+            return DdlDecision.Ignored;
+        }
+
+        if (!selection.IsWholeDatabase(database))
+        {
+            return Skip($"{Verb(statement.Kind)} is applied only in whole selected databases; {database} is selected table by table.");
+        }
+
+        if (NotListed.Contains(statement.Kind))
+        {
+            return Skip($"{Verb(statement.Kind)} is not among the statements the sync applies.");
+        }
+
+        var text = sql;
+        if (WithBody.Contains(statement.Kind))
+        {
+            if (mapping.RenamesWithin(database))
+            {
+                return Refuse($"{Verb(statement.Kind)} {statement.Objects[^1]} has a body that may name tables or columns the job renames on the target, which the sync does not rewrite inside bodies: {Shorten(sql)}. Create it on the target by hand under the target's names, then create the job again.");
+            }
+
+            text = DdlRewriter.RenameQualifiers(sql, statement, db => selection.ContainsDatabase(db) && mapping.TargetDatabase(db) is var m && m != db ? m : null, ansiQuotes);
+        }
+
+        text = Rename(text, text == sql ? statement : DdlParser.Parse(text, defaultDatabase, ansiQuotes), mapping);
+        if (statement.Kind == DdlKind.CreateTrigger)
+        {
+            text = DdlRewriter.GuardTriggerBody(text, ansiQuotes) ?? text;
+        }
+
+        return Apply(text);
+    }
+
+    /// <summary>The statement with every object it names written as the target's name, fully qualified.</summary>
+    private static string Rename(string sql, DdlStatement statement, NameMapping mapping, DdlStatement? original = null)
+    {
+        // A statement read again after other rewriting has its names where they now stand; the original says what they were.
+        var sources = new Dictionary<int, SqlObjectName>();
+        foreach (var (now, was) in statement.Objects.Zip((original ?? statement).Objects))
+        {
+            sources.TryAdd(now.Start, was);
+        }
+
+        return DdlRewriter.RenameObjects(sql, statement, o =>
+        {
+            var source = sources[o.Start];
+            return source.Name.Length == 0
+                ? new SqlObjectName(mapping.TargetDatabase(source.Database), "")
+                : TargetObject(source, mapping);
+        });
+    }
+
+    private static SqlObjectName TargetObject(SqlObjectName name, NameMapping mapping)
+    {
+        var (database, table) = mapping.TargetTable(name.Database, name.Name);
+        return new SqlObjectName(database, table);
+    }
+
+    private static string TargetName(SqlObjectName name, NameMapping mapping)
+    {
+        var target = TargetObject(name, mapping);
+        return QualifiedName.Quote(target.Database) + "." + QualifiedName.Quote(target.Name);
+    }
+
+    private static DdlDecision Apply(string statement) => new(DdlOutcome.Applied, statement);
+
+    private static DdlDecision Skip(string note) => new(DdlOutcome.Skipped, Note: note);
+
+    private static DdlDecision Refuse(string note) => new(DdlOutcome.Refused, Note: note);
+
+    private static string Verb(DdlKind kind) => kind switch
+    {
+        DdlKind.CreateDatabase => "CREATE DATABASE",
+        DdlKind.AlterDatabase => "ALTER DATABASE",
+        DdlKind.DropDatabase => "DROP DATABASE",
+        DdlKind.CreateTable => "CREATE TABLE",
+        DdlKind.AlterTable => "ALTER TABLE",
+        DdlKind.DropTable => "DROP TABLE",
+        DdlKind.RenameTable => "RENAME TABLE",
+        DdlKind.TruncateTable => "TRUNCATE TABLE",
+        DdlKind.CreateIndex => "CREATE INDEX",
+        DdlKind.DropIndex => "DROP INDEX",
+        _ => System.Text.RegularExpressions.Regex.Replace(kind.ToString(), "(?<=[a-z])(?=[A-Z])", " ").ToUpperInvariant(),
+    };
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}

@@ -144,6 +144,14 @@ Import-Module '$manifest'
         $source.Sql("ALTER TABLE ddl.t ADD COLUMN note VARCHAR(10) NOT NULL DEFAULT 'n'; INSERT INTO ddl.t VALUES (2, 'two');")
         Wait-Equal 'ddl.t'
         $target.Sql('SELECT GROUP_CONCAT(CONCAT(id, note) ORDER BY id) FROM ddl.t') | Should -Be '1n,2two'
+        $source.Sql('ANALYZE TABLE ddl.t')
+        Wait-Until { @((Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath).RecentStatements).Count -ge 2 } 'the statements in the status'
+        $recent = (Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath).RecentStatements
+        $recent[0].Outcome | Should -Be 'Skipped'
+        $recent[0].Statement | Should -Match '^ANALYZE TABLE ddl.t'
+        $recent[1].Outcome | Should -Be 'Applied'
+        $recent[1].TargetStatement | Should -Match '^ALTER TABLE `ddl`.`t` ADD COLUMN note'
+        ($recent | Format-Table | Out-String) | Should -Match 'Skipped'
 
         $source.Sql('CREATE TABLE ddl.copy LIKE ddl_other.tpl')
         Wait-Until { (Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath).State -eq 'Failed' } 'the job to stop on a statement it cannot apply'

@@ -104,8 +104,9 @@ public sealed class ChangeApplier(
                         {
                             // The statement's schema and history commit with the checkpoint past it (and rows of its transaction).
                             await BeginAsync(cancellationToken).ConfigureAwait(false);
-                            await ddl.SaveAsync(transaction!, cancellationToken).ConfigureAwait(false);
+                            var record = await ddl.SaveAsync(transaction!, cancellationToken).ConfigureAwait(false);
                             await CommitAsync(cancellationToken).ConfigureAwait(false);
+                            progress.AddStatement(record!);
                         }
 
                         if (sinceHeartbeat.Elapsed > TimeSpan.FromSeconds(5))

@@ -84,16 +84,18 @@ public sealed partial class DdlApplier(
     /// moves the checkpoint past it. A crash before that commit starts again before the statement, with the tracked
     /// schema from before it: nothing is lost, and the pending mark keeps it from running twice.
     /// </summary>
-    public async Task SaveAsync(MySqlTransaction transaction, CancellationToken cancellationToken)
+    /// <returns>The record of the statement, to report once the transaction has committed.</returns>
+    public async Task<DdlRecord?> SaveAsync(MySqlTransaction transaction, CancellationToken cancellationToken)
     {
         if (handled is not { } done)
         {
-            return;
+            return null;
         }
 
         await store.SaveAsync(target, transaction, done.Changes, cancellationToken).ConfigureAwait(false);
         await journal.RecordAsync(target, transaction, done.Record, cancellationToken).ConfigureAwait(false);
         handled = null;
+        return done.Record;
     }
 
     /// <summary>Runs the statement on the target unless the pending mark shows that it already ran before a crash.</summary>

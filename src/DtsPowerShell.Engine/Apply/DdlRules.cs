@@ -6,14 +6,13 @@ namespace DtsPowerShell.Engine.Apply;
 /// <summary>
 /// The specification's rules for DDL, as a pure function of the statement, the selection and the name mapping. A whole
 /// selected database gets every listed statement on its objects; selected tables get only their DROP TABLE, ALTER
-/// TABLE, TRUNCATE TABLE, RENAME TABLE, CREATE INDEX and DROP INDEX, and the shadow tables of online schema change
-/// tools beside them (<see cref="ShadowTables"/>) every table statement. What is applied is written with the target's
+/// TABLE, TRUNCATE TABLE, RENAME TABLE, CREATE INDEX and DROP INDEX; beyond the specification, also their CREATE TABLE
+/// (a selected table dropped and created again keeps syncing), and the shadow tables of online schema change tools
+/// beside them (<see cref="ShadowTables"/>) every table statement. What is applied is written with the target's
 /// names; what cannot be written faithfully is refused.
 /// </summary>
 public static class DdlRules
 {
-    private static readonly HashSet<DdlKind> TableLevel = [DdlKind.DropTable, DdlKind.AlterTable, DdlKind.TruncateTable, DdlKind.RenameTable, DdlKind.CreateIndex, DdlKind.DropIndex];
-
     private static readonly HashSet<DdlKind> WithBody = [DdlKind.CreateView, DdlKind.AlterView, DdlKind.CreateProcedure, DdlKind.AlterProcedure, DdlKind.CreateFunction,
         DdlKind.AlterFunction, DdlKind.CreateTrigger, DdlKind.CreateEvent];
 
@@ -55,16 +54,11 @@ public static class DdlRules
     {
         var table = statement.Objects[0];
         var selected = statement.Objects.Where(o => selection.FollowsTable(o.Database, o.Name)).ToList();
-        if (selected.Count == 0)
+        // A CREATE TABLE is ours when the new table is: in a whole selected database, selected by name (created again
+        // after a DROP; its rows would otherwise be lost), or an online schema change tool's copy of a selected table.
+        if (selected.Count == 0 || (statement.Kind == DdlKind.CreateTable && !selection.FollowsTable(table.Database, table.Name)))
         {
             return DdlDecision.Ignored;
-        }
-
-        // An online schema change tool's copy of a selected table is created on the target too, to be swapped in as on the source.
-        var whole = selection.IsWholeDatabase(table.Database) || ShadowTables.Of(table.Name) is not null;
-        if (!whole && !TableLevel.Contains(statement.Kind))
-        {
-            return Skip($"{Verb(statement.Kind)} is applied only in whole selected databases; {table.Database} is selected table by table.");
         }
 
         switch (statement.Kind)

@@ -29,4 +29,21 @@ public sealed class SyncProgress
     public void SetTotal(long rows) => Interlocked.Exchange(ref rowsTotal, rows);
 
     public void AddApplied(long rows) => Interlocked.Add(ref rowChangesApplied, rows);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DdlRecord> statements = new();
+
+    /// <summary>A statement the applier handled and committed, for the status to report.</summary>
+    public void AddStatement(DdlRecord record) => statements.Enqueue(record);
+
+    /// <summary>The statements handled since the last call, oldest first.</summary>
+    public IReadOnlyList<DdlRecord> TakeStatements()
+    {
+        var taken = new List<DdlRecord>();
+        while (statements.TryDequeue(out var record))
+        {
+            taken.Add(record);
+        }
+
+        return taken;
+    }
 }

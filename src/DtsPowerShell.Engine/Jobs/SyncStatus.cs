@@ -33,6 +33,9 @@ public sealed class SyncStatus
 
     public int? WorkerProcessId { get; init; }
 
+    /// <summary>The latest statements from the source's binlog the job handled (DDL applied or skipped), newest first.</summary>
+    public IReadOnlyList<SyncStatement> RecentStatements { get; init; } = [];
+
     /// <summary>When the worker last wrote this status, in UTC.</summary>
     public DateTime? UpdatedAt { get; init; }
 

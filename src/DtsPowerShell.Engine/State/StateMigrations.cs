@@ -60,5 +60,18 @@ internal static class StateMigrations
             updated_at        TEXT
         );
         """,
+        """
+        CREATE TABLE job_statements (
+            seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id           TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            position         TEXT NOT NULL,
+            source_time      TEXT NOT NULL,
+            outcome          TEXT NOT NULL,
+            statement        TEXT NOT NULL,
+            target_statement TEXT,
+            note             TEXT
+        );
+        CREATE INDEX job_statements_by_job ON job_statements (job_id, seq);
+        """,
     ];
 }

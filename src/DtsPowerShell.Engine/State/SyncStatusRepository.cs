@@ -45,7 +45,54 @@ public sealed class SyncStatusRepository
             LastError = reader.IsDBNull(8) ? null : reader.GetString(8),
             WorkerProcessId = reader.IsDBNull(9) ? null : reader.GetInt32(9),
             UpdatedAt = reader.IsDBNull(10) ? null : Parse(reader.GetString(10)),
+            RecentStatements = RecentStatements(connection, job.Id),
         };
+    }
+
+    /// <summary>How many statements per job the state file keeps; the target's _dts.ddl_history keeps them all.</summary>
+    public const int StatementsKept = 50;
+
+    /// <summary>Adds statements the worker handled, keeping the latest <see cref="StatementsKept"/>.</summary>
+    public void AddStatements(string jobId, IEnumerable<SyncStatement> statements)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        using var connection = store.Connect();
+        using var transaction = connection.BeginTransaction();
+        foreach (var statement in statements)
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO job_statements (job_id, position, source_time, outcome, statement, target_statement, note) VALUES ($id, $position, $time, $outcome, $statement, $target, $note)";
+            insert.Parameters.AddWithValue("$id", jobId);
+            insert.Parameters.AddWithValue("$position", statement.Position);
+            insert.Parameters.AddWithValue("$time", Format(statement.SourceTime));
+            insert.Parameters.AddWithValue("$outcome", statement.Outcome);
+            insert.Parameters.AddWithValue("$statement", statement.Statement);
+            insert.Parameters.AddWithValue("$target", (object?)statement.TargetStatement ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$note", (object?)statement.Note ?? DBNull.Value);
+            insert.ExecuteNonQuery();
+        }
+
+        using var trim = connection.CreateCommand();
+        trim.CommandText = $"DELETE FROM job_statements WHERE job_id = $id AND seq NOT IN (SELECT seq FROM job_statements WHERE job_id = $id ORDER BY seq DESC LIMIT {StatementsKept})";
+        trim.Parameters.AddWithValue("$id", jobId);
+        trim.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    private static List<SyncStatement> RecentStatements(SqliteConnection connection, string jobId)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT position, source_time, outcome, statement, target_statement, note FROM job_statements WHERE job_id = $id ORDER BY seq DESC";
+        select.Parameters.AddWithValue("$id", jobId);
+        using var reader = select.ExecuteReader();
+        var statements = new List<SyncStatement>();
+        while (reader.Read())
+        {
+            statements.Add(new SyncStatement(reader.GetString(0), Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return statements;
     }
 
     /// <summary>The worker process recorded for a job (its id, and the identity that tells it from a later process with that id), or null when none was.</summary>

@@ -51,6 +51,7 @@ public static class JobRunner
                 lastApplied = applied;
                 clock.Restart();
                 store.Status.Report(job.Id, Report(worker, stopping ? SyncJobState.Stopping : worker.State, eventsPerSecond));
+                ReportStatements(store, job.Id, worker);
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
             {
@@ -61,10 +62,21 @@ public static class JobRunner
 
         var final = await run.ConfigureAwait(false);
         store.Status.Report(job.Id, Report(worker, final, 0));
+        ReportStatements(store, job.Id, worker);
         store.Status.SetState(job.Id, final);
         store.Status.ClearWorker(job.Id);
         log.LogInformation("Worker {Pid} ends: the job is {State}.", self.Id, final);
         return final;
+    }
+
+    private static void ReportStatements(StateStore store, string jobId, SyncWorker worker)
+    {
+        var statements = worker.Progress.TakeStatements();
+        if (statements.Count > 0)
+        {
+            store.Status.AddStatements(jobId, statements.Select(r => new SyncStatement(
+                string.Create(CultureInfo.InvariantCulture, $"{r.Position.File}:{r.Position.Position}"), r.SourceTime, r.Outcome.ToString(), r.Statement, r.TargetStatement, r.Note)));
+        }
     }
 
     private static SyncReport Report(SyncWorker worker, SyncJobState state, double eventsPerSecond)

@@ -30,6 +30,8 @@ public sealed class DdlRulesTests
     [InlineData("crm", "CREATE TRIGGER tr BEFORE INSERT ON customers FOR EACH ROW SET NEW.id = 1", DdlOutcome.Skipped, null)]
     [InlineData("crm", "ALTER TABLE orders ADD c INT", DdlOutcome.Ignored, null)]
     [InlineData("crm", "CREATE TABLE orders2 (id INT)", DdlOutcome.Ignored, null)]
+    [InlineData("crm", "CREATE TABLE orders2 LIKE customers", DdlOutcome.Ignored, null)]
+    [InlineData("crm", "CREATE TABLE IF NOT EXISTS customers (id INT)", DdlOutcome.Applied, "CREATE TABLE IF NOT EXISTS `crm`.`customers` (id INT)")]
     // Renames: inside the selection, out of it (a warning), into it from outside (refused).
     [InlineData("crm", "RENAME TABLE customers TO leads_old, leads TO customers", DdlOutcome.Warned, "RENAME TABLE `crm`.`customers` TO `crm`.`leads_old`, `crm`.`leads` TO `crm`.`customers`")]
     [InlineData("shop", "RENAME TABLE a TO b", DdlOutcome.Applied, "RENAME TABLE `shop`.`a` TO `shop`.`b`")]

@@ -99,6 +99,10 @@ public sealed class DdlSyncTests(SyncServers servers) : IClassFixture<SyncServer
             CREATE TABLE {db}.dropped (id INT) ENGINE=InnoDB;
             DROP TABLE {db}.dropped;
             ANALYZE TABLE {db}.t;
+            CREATE DATABASE IF NOT EXISTS {db};
+            CREATE SCHEMA IF NOT EXISTS {db};
+            ALTER DATABASE {db} COMMENT 'not applied';
+            ALTER EVENT {db}.e COMMENT 'not applied';
             CREATE TABLE {db}.marker (id INT PRIMARY KEY) ENGINE=InnoDB;
             INSERT INTO {db}.marker VALUES (1);
             """);
@@ -126,6 +130,9 @@ public sealed class DdlSyncTests(SyncServers servers) : IClassFixture<SyncServer
         servers.Target.Sql($"DELETE FROM {db}.audit WHERE msg = 'ins 2000'; DELETE FROM {db}.t WHERE id = 2000;");
 
         Assert.Equal("Skipped", servers.Target.Sql($"SELECT outcome FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND statement LIKE 'ANALYZE%'"));
+        Assert.Equal("Applied,Applied", servers.Target.Sql($"SELECT GROUP_CONCAT(outcome ORDER BY seq) FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND (statement LIKE 'CREATE DATABASE%' OR statement LIKE 'CREATE SCHEMA%')"));
+        Assert.Equal("Skipped,Skipped", servers.Target.Sql($"SELECT GROUP_CONCAT(outcome ORDER BY seq) FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND (statement LIKE 'ALTER DATABASE%' OR statement LIKE 'ALTER %EVENT%')"));
+        Assert.Equal("", servers.Target.Sql($"SELECT EVENT_COMMENT FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{db}' AND EVENT_NAME = 'e'"));
         Assert.Equal("Applied", servers.Target.Sql($"SELECT outcome FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND statement LIKE 'RENAME TABLE%'"));
         worker.RequestStop();
         Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
@@ -200,6 +207,31 @@ public sealed class DdlSyncTests(SyncServers servers) : IClassFixture<SyncServer
         Assert.Equal(source.Sql($"SELECT * FROM {db}.orders ORDER BY id"), servers.Target.Sql("SELECT * FROM mapped_dst.purchases ORDER BY id"));
         Assert.Equal(SyncServers.Structure(source, $"{db}.orders").Replace("`orders`", "`purchases`", StringComparison.Ordinal).Replace("`qty`", "`quantity`", StringComparison.Ordinal),
             SyncServers.Structure(servers.Target, "mapped_dst.purchases"));
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task ARenamedDatabaseIsRewrittenInViewAndRoutineBodies()
+    {
+        const string db = "body_src";
+        var source = servers.Source;
+        source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO {db}.t VALUES (1, 10);");
+        var job = CreateJob(source, [db], new Dictionary<string, string> { [db] = "body_dst" });
+        var (worker, run) = await StartAsync(job, source);
+        source.Sql($"""
+            CREATE VIEW {db}.qualified AS SELECT `{db}`.t.v FROM {db}.t;
+            USE {db};
+            CREATE VIEW unqualified AS SELECT v FROM t;
+            CREATE FUNCTION {db}.total() RETURNS INT READS SQL DATA RETURN (SELECT SUM(v) FROM {db}.t);
+            INSERT INTO {db}.t VALUES (2, 20);
+            """);
+        SyncServers.WaitFor(() => servers.Target.Sql("SELECT COUNT(*) FROM body_dst.t") == "2" || worker.State == SyncJobState.Failed, Deadline, "the insert after the views");
+        Assert.True(worker.State == SyncJobState.Synchronizing, worker.LastError);
+        Assert.Equal("30", servers.Target.Sql("SELECT SUM(v) FROM body_dst.qualified"));
+        Assert.Equal("30", servers.Target.Sql("SELECT SUM(v) FROM body_dst.unqualified"));
+        Assert.Equal("30", servers.Target.Sql("SELECT body_dst.total()"));
+        Assert.Equal("0", servers.Target.Sql($"SELECT COUNT(*) FROM information_schema.VIEWS WHERE VIEW_DEFINITION LIKE '%{db}%'"));
         worker.RequestStop();
         Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
     }

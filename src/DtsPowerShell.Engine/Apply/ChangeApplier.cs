@@ -87,10 +87,18 @@ public sealed class ChangeApplier(
                         await ApplyAsync(rows.Rows, transactionStart, cancellationToken).ConfigureAwait(false);
                         break;
                     case StatementChange statement:
-                        // A barrier: the rows before it commit first.
                         atBoundary = false;
-                        await CommitAsync(cancellationToken).ConfigureAwait(false);
-                        await ddl.HandleAsync(statement.Query, transactionStart, cancellationToken).ConfigureAwait(false);
+                        if (ddl.Prepare(statement.Query, transactionStart) is { } prepared)
+                        {
+                            if (prepared.IsBarrier)
+                            {
+                                // A DDL commits on its own on the source: the rows before it belong to transactions already complete.
+                                await CommitAsync(cancellationToken).ConfigureAwait(false);
+                            }
+
+                            await ddl.ApplyAsync(prepared, cancellationToken).ConfigureAwait(false);
+                        }
+
                         break;
                     case SchemaBarrier barrier:
                         barrier.Done.TrySetResult();
@@ -104,9 +112,12 @@ public sealed class ChangeApplier(
                         {
                             // The statement's schema and history commit with the checkpoint past it (and rows of its transaction).
                             await BeginAsync(cancellationToken).ConfigureAwait(false);
-                            var record = await ddl.SaveAsync(transaction!, cancellationToken).ConfigureAwait(false);
+                            var records = await ddl.SaveAsync(transaction!, cancellationToken).ConfigureAwait(false);
                             await CommitAsync(cancellationToken).ConfigureAwait(false);
-                            progress.AddStatement(record!);
+                            foreach (var record in records)
+                            {
+                                progress.AddStatement(record);
+                            }
                         }
 
                         if (sinceHeartbeat.Elapsed > TimeSpan.FromSeconds(5))

@@ -12,14 +12,17 @@ using MySqlConnector;
 namespace DtsPowerShell.Engine.Apply;
 
 /// <summary>
-/// Applies the source's statements as a barrier. The rows before a statement are committed first (by the caller);
-/// <see cref="HandleAsync"/> decides (<see cref="DdlRules"/>), works out the tracked tables after it, and runs it on
-/// the target once, marked as pending, and moves the tracker and the target tables to the schema it leaves, while the
-/// reader waits (<see cref="SchemaBarrier"/>); <see cref="SaveAsync"/>, at the end of its transaction, saves the tracked
-/// schema and the history in the transaction of the checkpoint past it, and clears the mark.
+/// Applies the source's statements as a barrier. <see cref="Prepare"/> decides by the rules (<see cref="DdlRules"/>);
+/// for a statement that runs on the target, the caller commits the rows before it, then <see cref="ApplyAsync"/> works
+/// out the tracked tables after it, runs it on the target once (marked as pending first: after a crash, the look of
+/// the objects it names, or for RENAME TABLE a marker table renamed with them, tells whether it ran), and moves the
+/// tracker and the target tables on while the reader waits (<see cref="SchemaBarrier"/>). At the end of its
+/// transaction, <see cref="SaveAsync"/> saves the tracked schema and the history in the transaction of the checkpoint
+/// past it, and clears the mark.
 /// </summary>
 public sealed partial class DdlApplier(
     MySqlConnection target,
+    string jobId,
     SchemaTracker tracker,
     ScratchDatabase scratch,
     SchemaStore store,
@@ -32,36 +35,51 @@ public sealed partial class DdlApplier(
 {
     private const int AccessDenied = 1227;
     private readonly bool mariaDb = ServerVersion.Parse(target.ServerVersion).IsMariaDb;
-    private Handled? handled;
+    private readonly List<Handled> handled = [];
+    private readonly string renameMarker = QualifiedName.Quote(DtsObjects.Database) + "." + QualifiedName.Quote($"rename_mark_{jobId}_before");
+    private readonly string renamedMarker = QualifiedName.Quote(DtsObjects.Database) + "." + QualifiedName.Quote($"rename_mark_{jobId}_after");
 
-    /// <summary>Handles a statement that begins at <paramref name="at"/>; throws <see cref="SyncStoppedException"/> for one the rules refuse.</summary>
-    public async Task HandleAsync(QueryEvent query, BinlogPosition at, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a statement that begins at <paramref name="at"/> and decides what to do with it: null when it does not
+    /// concern the job; throws <see cref="SyncStoppedException"/> for one the rules refuse.
+    /// </summary>
+    public PreparedStatement? Prepare(QueryEvent query, BinlogPosition at)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(at);
         var ansiQuotes = ((query.SqlMode ?? 0) & SqlModes.AnsiQuotes) != 0;
         var statement = DdlParser.Parse(query.Query, query.Database, ansiQuotes);
-        var decision = DdlRules.Decide(statement, query.Query, query.Database, selection, mapping, ansiQuotes);
+        // MySQL 8.0.21+ logs CREATE TABLE … SELECT with START TRANSACTION; run anywhere else it would hold a transaction open.
+        var sql = statement.Kind == DdlKind.CreateTable ? DdlRewriter.WithoutStartTransaction(query.Query, ansiQuotes) : query.Query;
+        var decision = DdlRules.Decide(statement, sql, query.Database, selection, mapping, ansiQuotes);
         if (decision.Outcome == DdlOutcome.Ignored || CoveredByCopies(statement, at))
         {
-            return;
+            return null;
         }
 
-        if (decision.Outcome == DdlOutcome.Refused)
-        {
-            throw new SyncStoppedException($"The source's binlog at {at} holds a statement the sync cannot apply. {decision.Note}");
-        }
+        return decision.Outcome == DdlOutcome.Refused
+            ? throw new SyncStoppedException($"The source's binlog at {at} holds a statement the sync cannot apply. {decision.Note}")
+            : new PreparedStatement(query, sql, statement, decision, at);
+    }
 
-        var changes = decision.Outcome == DdlOutcome.Skipped && statement.Kind is not (DdlKind.DropTable or DdlKind.RenameTable)
-            ? new Dictionary<(string, string), TrackedTable?>()
-            : await tracker.ChangesAsync(statement, query.Query, query.SqlMode ?? 0, scratch, selection.FollowsTable, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Applies a prepared statement: works out the tracked tables after it, runs it on the target once, and moves the
+    /// tracker and the target tables on, so the rows after it (CREATE TABLE … SELECT logs them in its transaction) are
+    /// decoded and written with the new schema. The caller commits the rows before a statement that changes the schema.
+    /// </summary>
+    public async Task ApplyAsync(PreparedStatement prepared, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var (query, sql, statement, decision, at) = (prepared.Query, prepared.Sql, prepared.Statement, prepared.Decision, prepared.At);
+        IReadOnlyDictionary<(string Database, string Table), TrackedTable?> changes = new Dictionary<(string, string), TrackedTable?>();
         if (decision.TargetStatement is { } targetStatement)
         {
+            var collation = statement.Kind == DdlKind.CreateTable ? await DatabaseCollationAsync(statement.Objects[0].Database, cancellationToken).ConfigureAwait(false) : null;
+            changes = await tracker.ChangesAsync(statement, sql, query.SqlMode ?? 0, collation, scratch, selection.FollowsTable, cancellationToken).ConfigureAwait(false);
             await ApplyOnceAsync(targetStatement, query, at, cancellationToken).ConfigureAwait(false);
         }
 
         log.LogInformation("{Outcome} at {Position}: {Statement}{Note}", decision.Outcome, at, query.Query, decision.Note is null ? "" : " (" + decision.Note + ")");
-        // The rows after the statement (CREATE TABLE … SELECT logs them in its transaction) are decoded and written with the new schema.
         tracker.Apply(changes);
         foreach (var (name, table) in changes)
         {
@@ -73,29 +91,30 @@ public sealed partial class DdlApplier(
         }
 
         MoveCopyStates(changes);
-        handled = new Handled(new DdlRecord(at, DateTime.UnixEpoch.AddSeconds(query.Header.Timestamp), decision.Outcome, query.Query, decision.TargetStatement, decision.Note), changes);
+        handled.Add(new Handled(new DdlRecord(at, DateTime.UnixEpoch.AddSeconds(query.Header.Timestamp), decision.Outcome, query.Query, decision.TargetStatement, decision.Note), changes));
     }
 
-    /// <summary>Whether a statement was handled in the transaction now ending: its schema and history must commit with the checkpoint.</summary>
-    public bool HasHandled => handled is not null;
+    /// <summary>Whether statements were handled in the transaction now ending: their schema and history must commit with the checkpoint.</summary>
+    public bool HasHandled => handled.Count > 0;
 
     /// <summary>
-    /// Saves the schema and the history of the statement handled, and clears its pending mark, in the transaction that
-    /// moves the checkpoint past it. A crash before that commit starts again before the statement, with the tracked
-    /// schema from before it: nothing is lost, and the pending mark keeps it from running twice.
+    /// Saves the schema and the history of the statements handled, and clears the pending mark, in the transaction
+    /// that moves the checkpoint past them. A crash before that commit starts again before them, with the tracked
+    /// schema from before: nothing is lost, and the pending mark keeps a statement from running twice.
     /// </summary>
-    /// <returns>The record of the statement, to report once the transaction has committed.</returns>
-    public async Task<DdlRecord?> SaveAsync(MySqlTransaction transaction, CancellationToken cancellationToken)
+    /// <returns>The records of the statements, to report once the transaction has committed.</returns>
+    public async Task<IReadOnlyList<DdlRecord>> SaveAsync(MySqlTransaction transaction, CancellationToken cancellationToken)
     {
-        if (handled is not { } done)
+        var records = new List<DdlRecord>();
+        foreach (var done in handled)
         {
-            return null;
+            await store.SaveAsync(target, transaction, done.Changes, cancellationToken).ConfigureAwait(false);
+            await journal.RecordAsync(target, transaction, done.Record, cancellationToken).ConfigureAwait(false);
+            records.Add(done.Record);
         }
 
-        await store.SaveAsync(target, transaction, done.Changes, cancellationToken).ConfigureAwait(false);
-        await journal.RecordAsync(target, transaction, done.Record, cancellationToken).ConfigureAwait(false);
-        handled = null;
-        return done.Record;
+        handled.Clear();
+        return records;
     }
 
     /// <summary>Runs the statement on the target unless the pending mark shows that it already ran before a crash.</summary>
@@ -103,29 +122,55 @@ public sealed partial class DdlApplier(
     {
         var defaultDatabase = query.Database.Length == 0 ? "" : mapping.TargetDatabase(query.Database);
         var objects = DdlParser.Parse(statement, defaultDatabase, ((query.SqlMode ?? 0) & SqlModes.AnsiQuotes) != 0);
-        var before = await LookAsync(objects, cancellationToken).ConfigureAwait(false);
-        if (await journal.PendingAsync(target, at, cancellationToken).ConfigureAwait(false) is { } marked && marked != before)
+        var renames = objects.Kind == DdlKind.RenameTable;
+        if (renames)
         {
-            log.LogInformation("The statement at {Position} already ran on the target before the last stop; it is not run again.", at);
-            return;
+            // Names and definitions cannot tell a swap of two alike tables done from not done: a marker table renamed in
+            // the same atomic statement can.
+            statement += $", {renameMarker} TO {renamedMarker}";
         }
 
-        await journal.MarkPendingAsync(target, at, before, cancellationToken).ConfigureAwait(false);
-        Failpoint.Hit("ddl-before-apply");
-        await ExecuteAsync(statement, defaultDatabase, query.SqlMode ?? 0, cancellationToken).ConfigureAwait(false);
+        var marked = await journal.PendingAsync(target, at, cancellationToken).ConfigureAwait(false);
+        var before = renames ? null : await LookAsync(objects, cancellationToken).ConfigureAwait(false);
+        var ran = marked is not null && (renames ? await ExistsAsync(renamedMarker, cancellationToken).ConfigureAwait(false) : marked != before);
+        if (ran)
+        {
+            log.LogInformation("The statement at {Position} already ran on the target before the last stop; it is not run again.", at);
+        }
+        else
+        {
+            if (renames)
+            {
+                await target.ExecuteAsync($"DROP TABLE IF EXISTS {renamedMarker}; CREATE TABLE IF NOT EXISTS {renameMarker} (id INT) ENGINE=InnoDB", cancellationToken).ConfigureAwait(false);
+            }
+
+            await journal.MarkPendingAsync(target, at, before ?? "rename", cancellationToken).ConfigureAwait(false);
+            Failpoint.Hit("ddl-before-apply");
+            await ExecuteAsync(statement, defaultDatabase, query, cancellationToken).ConfigureAwait(false);
+            Failpoint.Hit("ddl-after-apply");
+        }
+
         if (objects.Kind == DdlKind.CreateEvent)
         {
             // The source's event runs there and its changes arrive through the binlog; running it here too would apply them twice.
             var name = objects.Objects[0];
             await target.ExecuteAsync($"ALTER EVENT {QualifiedName.Quote(name.Database)}.{QualifiedName.Quote(name.Name)} DISABLE ON SLAVE", cancellationToken).ConfigureAwait(false);
         }
-
-        Failpoint.Hit("ddl-after-apply");
     }
 
-    private async Task ExecuteAsync(string statement, string defaultDatabase, ulong sqlMode, CancellationToken cancellationToken)
+    private async Task<bool> ExistsAsync(string quotedTable, CancellationToken cancellationToken) =>
+        await target.ShowCreateTableAsync(quotedTable, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>The default collation of the target's database for a source database: new tables without their own take it.</summary>
+    private async Task<string?> DatabaseCollationAsync(string sourceDatabase, CancellationToken cancellationToken) =>
+        await target.ScalarAsync("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", cancellationToken,
+            ("@db", mapping.TargetDatabase(sourceDatabase))).ConfigureAwait(false) as string;
+
+    private async Task ExecuteAsync(string statement, string defaultDatabase, QueryEvent query, CancellationToken cancellationToken)
     {
-        await target.ExecuteAsync($"SET @dts_fk = @@SESSION.foreign_key_checks, SESSION foreign_key_checks = 0, SESSION sql_mode = {SqlText.Quote(SqlModes.ToNames(sqlMode, mariaDb))}", cancellationToken).ConfigureAwait(false);
+        // The statement's own sql_mode and time zone (TIMESTAMP defaults, partition bounds, event times depend on it).
+        await target.ExecuteAsync($"SET @dts_fk = @@SESSION.foreign_key_checks, SESSION foreign_key_checks = 0, SESSION sql_mode = {SqlText.Quote(SqlModes.ToNames(query.SqlMode ?? 0, mariaDb))}" +
+            (query.TimeZone is { Length: > 0 } zone ? $", SESSION time_zone = {SqlText.Quote(zone)}" : ""), cancellationToken).ConfigureAwait(false);
         try
         {
             if (defaultDatabase.Length > 0)
@@ -152,7 +197,7 @@ public sealed partial class DdlApplier(
         }
         finally
         {
-            await target.ExecuteAsync($"SET SESSION foreign_key_checks = @dts_fk, SESSION sql_mode = '{MySqlConnectionFactory.SyncSqlMode}'", cancellationToken).ConfigureAwait(false);
+            await target.ExecuteAsync($"SET SESSION foreign_key_checks = @dts_fk, SESSION sql_mode = '{MySqlConnectionFactory.SyncSqlMode}', SESSION time_zone = '+00:00'", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -178,9 +223,19 @@ public sealed partial class DdlApplier(
                 "event" => ("SELECT CONCAT_WS('|', EVENT_DEFINITION, CREATED, LAST_ALTERED, STATUS) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @db AND EVENT_NAME = @name", "event"),
                 _ => ("", "table"),
             };
-            var definition = kind == "table"
-                ? await target.ShowCreateTableAsync(QualifiedName.Quote(o.Database) + "." + QualifiedName.Quote(o.Name), cancellationToken).ConfigureAwait(false)
-                : Convert.ToString(await target.ScalarAsync(sql, cancellationToken, ("@db", o.Database), ("@name", o.Name)).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            string? definition;
+            try
+            {
+                definition = kind == "table"
+                    ? await target.ShowCreateTableAsync(QualifiedName.Quote(o.Database) + "." + QualifiedName.Quote(o.Name), cancellationToken).ConfigureAwait(false)
+                    : Convert.ToString(await target.ScalarAsync(sql, cancellationToken, ("@db", o.Database), ("@name", o.Name)).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (MySqlException e) when (!TransientErrorsLike(e))
+            {
+                // A view whose tables are gone cannot be shown; that it cannot is its look.
+                definition = $"(unreadable: {e.Number})";
+            }
+
             look.Append(kind).Append(' ').Append(o).Append(": ").Append(string.IsNullOrEmpty(definition) ? "(none)" : definition).Append('\n');
         }
 
@@ -223,6 +278,8 @@ public sealed partial class DdlApplier(
 
     [GeneratedRegex(@"DEFINER\s*=\s*(`(?:[^`]|``)*`|'[^']*'|[^\s@]+)(@(`(?:[^`]|``)*`|'[^']*'|\S+))?\s+", RegexOptions.IgnoreCase)]
     private static partial Regex Definer();
+
+    private static bool TransientErrorsLike(MySqlException e) => e.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired || e.Number == 0;
 
     private sealed record Handled(DdlRecord Record, IReadOnlyDictionary<(string Database, string Table), TrackedTable?> Changes);
 }

@@ -61,40 +61,75 @@ public static class DdlRules
             return DdlDecision.Ignored;
         }
 
+        if (statement.Kind == DdlKind.AlterTable && statement.Objects.Count == 2 && Moves(table, statement.Objects[1], selection) is { } moved)
+        {
+            return moved.Outcome == DdlOutcome.Refused ? moved : new DdlDecision(DdlOutcome.Warned, AlterTable(statement, sql, table, mapping, ansiQuotes), moved.Note);
+        }
+
         switch (statement.Kind)
         {
             case DdlKind.CreateTable when statement.Objects.Count > 1 && !selection.FollowsTable(statement.Objects[1].Database, statement.Objects[1].Name):
                 return Refuse($"CREATE TABLE {table} copies {statement.Objects[1]}, which the job does not sync, so the target lacks it: {Shorten(sql)}. Create {table} on the target by hand, then create the job again.");
             case DdlKind.DropTable when selected.Count < statement.Objects.Count:
                 return Apply("DROP TABLE IF EXISTS " + string.Join(", ", selected.Select(o => TargetName(o, mapping))));
-            case DdlKind.AlterTable or DdlKind.CreateIndex or DdlKind.CreateTable when mapping.RenamesColumnsOf(table.Database, table.Name):
-                var renamed = DdlRewriter.RenameColumns(sql, statement, c => mapping.TargetColumn(table.Database, table.Name, c) is var m && m != c ? m : null, ansiQuotes);
-                return Apply(Rename(renamed, DdlParser.Parse(renamed, table.Database, ansiQuotes), mapping, statement));
             default:
-                return Apply(Rename(sql, statement, mapping));
+                return Apply(AlterTable(statement, sql, table, mapping, ansiQuotes));
         }
+    }
+
+    /// <summary>The statement under the target's names: objects, and the table's mapped columns.</summary>
+    private static string AlterTable(DdlStatement statement, string sql, SqlObjectName table, NameMapping mapping, bool ansiQuotes)
+    {
+        if (statement.Kind is not (DdlKind.AlterTable or DdlKind.CreateIndex or DdlKind.CreateTable) || !mapping.RenamesColumnsOf(table.Database, table.Name))
+        {
+            return Rename(sql, statement, mapping);
+        }
+
+        var renamed = DdlRewriter.RenameColumns(sql, statement, c => mapping.TargetColumn(table.Database, table.Name, c) is var m && m != c ? m : null, ansiQuotes);
+        return Rename(renamed, DdlParser.Parse(renamed, table.Database, ansiQuotes), mapping, statement);
+    }
+
+    /// <summary>Refused when a table comes into the selection from outside (the target has none of its rows); a warning when one leaves it; null when neither.</summary>
+    private static DdlDecision? Moves(SqlObjectName from, SqlObjectName to, ObjectSelection selection)
+    {
+        var (fromFollowed, toFollowed) = (selection.FollowsTable(from.Database, from.Name), selection.FollowsTable(to.Database, to.Name));
+        return (fromFollowed, toFollowed) switch
+        {
+            (false, true) => Refuse($"{from}, which the job does not sync, was renamed to {to}, which it does: the target has none of its rows. Copy {to} to the target by hand, then create the job again, or select {from} as well."),
+            (true, false) => new DdlDecision(DdlOutcome.Warned, Note: $"{from} was renamed to {to}, outside the selection: the target's table is renamed too, and no longer synced."),
+            _ => null,
+        };
     }
 
     private static DdlDecision Renames(DdlStatement statement, ObjectSelection selection, NameMapping mapping)
     {
+        // Pairs in order, following where each table goes (RENAME a TO tmp, b TO a, tmp TO b swaps a and b): a pair is
+        // run on the target when the table it moves is one the job follows; where tables end decides the rest.
+        var origins = new Dictionary<SqlObjectName, SqlObjectName?>();
         var pairs = new List<string>();
-        var warnings = new List<string>();
         for (var i = 0; i + 1 < statement.Objects.Count; i += 2)
         {
             var (from, to) = (statement.Objects[i], statement.Objects[i + 1]);
-            var (fromSelected, toSelected) = (selection.FollowsTable(from.Database, from.Name), selection.FollowsTable(to.Database, to.Name));
-            if (!fromSelected && toSelected)
-            {
-                return Refuse($"RENAME TABLE moves {from}, which the job does not sync, to {to}, which it does: the target has none of its rows. Copy {to} to the target by hand, then create the job again, or select {from} as well.");
-            }
-
-            if (fromSelected)
+            var origin = origins.TryGetValue(from, out var moved) ? moved : from;
+            origins[from] = null;
+            origins[to] = origin;
+            if (origin is not null && selection.FollowsTable(origin.Database, origin.Name))
             {
                 pairs.Add($"{TargetName(from, mapping)} TO {TargetName(to, mapping)}");
-                if (!toSelected)
+            }
+        }
+
+        var warnings = new List<string>();
+        foreach (var (end, origin) in origins)
+        {
+            if (origin is not null && Moves(origin, end, selection) is { } moved)
+            {
+                if (moved.Outcome == DdlOutcome.Refused)
                 {
-                    warnings.Add($"{from} was renamed to {to}, outside the selection: the target's table is renamed too, and no longer synced.");
+                    return moved;
                 }
+
+                warnings.Add(moved.Note!);
             }
         }
 

@@ -171,7 +171,27 @@ public static class DdlParser
                     : new DdlStatement(DdlKind.AlterDatabase, [new SqlObjectName(defaultDatabase, "")]);
             }
 
-            return Named(Alterable);
+            var altered = Named(Alterable);
+            return altered.Kind == DdlKind.AlterTable && RenamedTo() is { } to ? altered with { Objects = [altered.Objects[0], to] } : altered;
+        }
+
+        /// <summary>The new name in an ALTER TABLE's <c>RENAME [TO|AS] name</c> clause (not RENAME COLUMN, INDEX or KEY), or null.</summary>
+        private SqlObjectName? RenamedTo()
+        {
+            var depth = 0;
+            for (; at < tokens.Count; at++)
+            {
+                var token = tokens[at];
+                depth += token.IsSymbol('(') ? 1 : token.IsSymbol(')') ? -1 : 0;
+                if (depth == 0 && token.Is("RENAME") && at + 1 < tokens.Count && !tokens[at + 1].Is("COLUMN") && !tokens[at + 1].Is("INDEX") && !tokens[at + 1].Is("KEY"))
+                {
+                    at++;
+                    _ = Accept("TO") || Accept("AS");
+                    return Name();
+                }
+            }
+
+            return null;
         }
 
         private DdlStatement Drop()

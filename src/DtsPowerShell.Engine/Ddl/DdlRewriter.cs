@@ -34,9 +34,22 @@ public static class DdlRewriter
         return Replace(sql, replacements);
     }
 
+    // Words that are types or clause keywords where they stand unquoted in a column definition; a column so named is
+    // renamed only where it is quoted (a statement that names it bare is then refused by the target, never mistaken).
+    private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "bit", "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "float", "double", "real", "decimal", "dec", "numeric", "fixed", "bool", "boolean",
+        "date", "time", "datetime", "timestamp", "year", "char", "varchar", "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "tinytext",
+        "text", "mediumtext", "longtext", "enum", "set", "json", "geometry", "point", "linestring", "polygon", "inet4", "inet6", "uuid", "serial", "national",
+        "unsigned", "signed", "zerofill", "character", "charset", "collate", "null", "not", "default", "comment", "key", "index", "primary", "unique",
+        "first", "after", "column", "add", "drop", "modify", "change", "alter", "rename", "to", "as", "on", "using", "btree", "hash", "visible", "invisible",
+        "invalid", "check", "constraint", "foreign", "references", "generated", "always", "virtual", "stored", "persistent", "auto_increment", "storage",
+        "disk", "memory", "format", "algorithm", "lock", "online", "instant", "inplace", "copy", "none", "shared", "exclusive", "force", "engine", "row_format",
+    };
+
     /// <summary>
     /// The statement with every identifier that <paramref name="rename"/> maps replaced (back-quoted), except the
-    /// object names <paramref name="statement"/> holds: column names in an ALTER TABLE or CREATE INDEX.
+    /// object names <paramref name="statement"/> holds and unquoted keywords: column names in an ALTER TABLE or CREATE INDEX.
     /// </summary>
     public static string RenameColumns(string sql, DdlStatement statement, Func<string, string?> rename, bool ansiQuotes = false)
     {
@@ -46,7 +59,7 @@ public static class DdlRewriter
         var replacements = new List<(int Start, int Length, string Text)>();
         foreach (var token in SqlLexer.Tokenize(sql, ansiQuotes))
         {
-            if (token.IsName && !InObjectName(statement, token) && rename(token.Value) is { } renamed)
+            if (token.IsName && !(token.Kind == SqlTokenKind.Word && Keywords.Contains(token.Value)) && !InObjectName(statement, token) && rename(token.Value) is { } renamed)
             {
                 replacements.Add((token.Start, token.Length, QualifiedName.Quote(renamed)));
             }
@@ -104,6 +117,17 @@ public static class DdlRewriter
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A CREATE TABLE without the <c>START TRANSACTION</c> clause MySQL 8.0.21+ logs for CREATE TABLE … SELECT (only a
+    /// replica's applier may run it: elsewhere it leaves a transaction open that accepts nothing but COMMIT).
+    /// </summary>
+    public static string WithoutStartTransaction(string sql, bool ansiQuotes = false)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        var tokens = SqlLexer.Tokenize(sql, ansiQuotes);
+        return tokens.Count > 2 && tokens[^2].Is("START") && tokens[^1].Is("TRANSACTION") ? sql[..tokens[^2].Start].TrimEnd() : sql;
     }
 
     private static bool InObjectName(DdlStatement statement, SqlToken token) =>

@@ -55,7 +55,7 @@ public sealed record SqlObjectName(string Database, string Name)
 
 /// <summary>
 /// A classified statement: its kind, and the objects it acts on. Tables for table statements (RENAME TABLE: from and
-/// to, in pairs; CREATE/DROP INDEX and CREATE TRIGGER: the table they are on; CREATE TABLE … LIKE: the new table, then
+/// to, in pairs; ALTER TABLE … RENAME TO: the table, then its new name; CREATE/DROP INDEX and CREATE TRIGGER: the table they are on; CREATE TABLE … LIKE: the new table, then
 /// the one copied); the database itself (Name empty) for database statements; the routine, view, trigger or event for theirs.
 /// </summary>
 public sealed record DdlStatement(DdlKind Kind, IReadOnlyList<SqlObjectName> Objects, bool Temporary = false)

@@ -18,18 +18,37 @@ public sealed class SchemaStore(string jobId)
             "source_table VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, create_statement LONGTEXT NOT NULL, table_schema LONGTEXT NOT NULL, " +
             "PRIMARY KEY (job_id, source_db, source_table)) ENGINE=InnoDB", cancellationToken);
 
-    public async Task<IReadOnlyList<TrackedTable>> LoadAsync(MySqlConnection target, CancellationToken cancellationToken)
+    /// <summary>The tracked tables, or null when the job's schema was never captured (a job created by an earlier version).</summary>
+    public async Task<IReadOnlyList<TrackedTable>?> LoadAsync(MySqlConnection target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var tables = new List<TrackedTable>();
+        var captured = false;
         await target.EachRowAsync($"SELECT source_db, source_table, create_statement, table_schema FROM {Table} WHERE job_id = @job ORDER BY source_db, source_table",
             row =>
             {
+                if (row.GetString(0).Length == 0)
+                {
+                    captured = true;
+                    return;
+                }
+
                 var stored = JsonSerializer.Deserialize<StoredSchema>(row.GetString(3)) ?? throw new InvalidDataException($"The stored schema of {row.GetString(0)}.{row.GetString(1)} is empty.");
                 tables.Add(new TrackedTable(new TableSchema(row.GetString(0), row.GetString(1), stored.Columns, stored.Key, 0), row.GetString(2)));
             },
             cancellationToken, ("@job", jobId)).ConfigureAwait(false);
-        return tables;
+        return captured ? tables : null;
+    }
+
+    /// <summary>Replaces the job's tracked tables with a capture of the source, marked as captured (a row with empty names).</summary>
+    public async Task SaveCaptureAsync(MySqlConnection target, IEnumerable<TrackedTable> tables, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        await using var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await target.ExecuteAsync($"DELETE FROM {Table} WHERE job_id = @job; INSERT INTO {Table} (job_id, source_db, source_table, create_statement, table_schema) VALUES (@job, '', '', '', '{{}}')",
+            cancellationToken, transaction, ("@job", jobId)).ConfigureAwait(false);
+        await SaveAsync(target, transaction, tables.ToDictionary(t => (t.Schema.Database, t.Schema.Name), t => (TrackedTable?)t), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Saves the tables given (null: no longer tracked) in the caller's transaction.</summary>
@@ -52,9 +71,6 @@ public sealed class SchemaStore(string jobId)
             }
         }
     }
-
-    public Task DeleteAllAsync(MySqlConnection target, CancellationToken cancellationToken) =>
-        target.ExecuteAsync($"DELETE FROM {Table} WHERE job_id = @job", cancellationToken, null, ("@job", jobId));
 
     private sealed record StoredSchema(IReadOnlyList<ColumnSchema> Columns, IReadOnlyList<int> Key);
 }

@@ -44,8 +44,15 @@ public sealed class SchemaTracker
     /// What a statement does to the tracked tables: for each tracked name it touches, the table after it (null: gone).
     /// <paramref name="isTracked"/> says which names are followed (the selected ones); others are left out.
     /// </summary>
+    /// <param name="statement">The statement, read.</param>
+    /// <param name="sql">Its text.</param>
+    /// <param name="sqlMode">The sql_mode it ran under (the query event's bits).</param>
+    /// <param name="databaseCollation">For CREATE TABLE: the default collation of its database, which a table without its own takes.</param>
+    /// <param name="scratch">Where table statements are run to see what they do.</param>
+    /// <param name="isTracked">Which names are followed.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<IReadOnlyDictionary<(string Database, string Table), TrackedTable?>> ChangesAsync(
-        DdlStatement statement, string sql, ulong sqlMode, ScratchDatabase scratch, Func<string, string, bool> isTracked, CancellationToken cancellationToken)
+        DdlStatement statement, string sql, ulong sqlMode, string? databaseCollation, ScratchDatabase scratch, Func<string, string, bool> isTracked, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(scratch);
@@ -61,7 +68,8 @@ public sealed class SchemaTracker
 
                 break;
             case DdlKind.RenameTable:
-                // Pairs in order, each seeing the ones before (RENAME a TO b, b TO c moves a to c).
+                // Pairs in order, each seeing the ones before (RENAME a TO tmp, b TO a, tmp TO b swaps a and b); a table
+                // passing through a name not followed is still carried to where it ends.
                 var working = new Dictionary<(string, string), TrackedTable?>();
                 TrackedTable? Current((string, string) name) => working.TryGetValue(name, out var t) ? t : tables.GetValueOrDefault(name);
                 for (var i = 0; i + 1 < statement.Objects.Count; i += 2)
@@ -69,14 +77,16 @@ public sealed class SchemaTracker
                     var (from, to) = (statement.Objects[i], statement.Objects[i + 1]);
                     var moved = Current((from.Database, from.Name));
                     working[(from.Database, from.Name)] = null;
-                    working[(to.Database, to.Name)] = moved is null || !isTracked(to.Database, to.Name)
-                        ? null
-                        : moved with { Schema = moved.Schema with { Database = to.Database, Name = to.Name } };
+                    working[(to.Database, to.Name)] = moved is null ? null : moved with { Schema = moved.Schema with { Database = to.Database, Name = to.Name } };
                 }
 
-                foreach (var (name, table) in working.Where(w => w.Value is not null || tables.ContainsKey(w.Key)))
+                foreach (var (name, table) in working)
                 {
-                    changes[name] = table;
+                    var kept = table is not null && isTracked(name.Item1, name.Item2) ? table : null;
+                    if (kept is not null || tables.ContainsKey(name))
+                    {
+                        changes[name] = kept;
+                    }
                 }
 
                 break;
@@ -86,7 +96,7 @@ public sealed class SchemaTracker
                     break;
                 }
 
-                var after = await scratch.RunAsync(sql, statement, sqlMode, (d, t) => Find(d, t), cancellationToken).ConfigureAwait(false);
+                var after = await scratch.RunAsync(sql, statement, sqlMode, databaseCollation, (d, t) => Find(d, t), cancellationToken).ConfigureAwait(false);
                 foreach (var (name, table) in after.Where(a => isTracked(a.Key.Database, a.Key.Table) || tables.ContainsKey(a.Key)))
                 {
                     changes[name] = table is not null && isTracked(name.Database, name.Table) ? table : null;

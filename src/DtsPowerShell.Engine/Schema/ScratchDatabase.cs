@@ -13,8 +13,10 @@ namespace DtsPowerShell.Engine.Schema;
 /// </summary>
 public sealed class ScratchDatabase
 {
+    private const string ReadBackMode = "NO_DIR_IN_CREATE";
     private readonly MySqlConnection connection;
     private readonly bool mariaDb;
+    private string? collation;
 
     private ScratchDatabase(MySqlConnection connection, string name, bool mariaDb)
     {
@@ -48,7 +50,7 @@ public sealed class ScratchDatabase
     /// leaves no such table. <paramref name="current"/> gives the tracked definition of a name (null: none).
     /// </summary>
     public async Task<Dictionary<(string Database, string Table), TrackedTable?>> RunAsync(
-        string sql, DdlStatement statement, ulong sqlMode, Func<string, string, TrackedTable?> current, CancellationToken cancellationToken)
+        string sql, DdlStatement statement, ulong sqlMode, string? databaseCollation, Func<string, string, TrackedTable?> current, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(current);
@@ -58,17 +60,34 @@ public sealed class ScratchDatabase
         try
         {
             await DropAsync(scratchNames.Values, cancellationToken).ConfigureAwait(false);
+            if (databaseCollation is not null && databaseCollation != collation)
+            {
+                await connection.ExecuteAsync($"ALTER DATABASE {QualifiedName.Quote(Name)} COLLATE {databaseCollation}", cancellationToken).ConfigureAwait(false);
+                collation = databaseCollation;
+            }
+
+            // NO_DIR_IN_CREATE: a tracked DATA DIRECTORY must not place files here.
+            await connection.ExecuteAsync($"SET SESSION sql_mode = '{ReadBackMode}'", cancellationToken).ConfigureAwait(false);
             foreach (var (name, scratch) in scratchNames)
             {
                 if (current(name.Database, name.Table) is { } tracked)
                 {
-                    await connection.ExecuteAsync($"SET SESSION sql_mode = ''; CREATE TABLE {Quoted(scratch)} {Body(tracked.CreateStatement)}", cancellationToken).ConfigureAwait(false);
+                    await connection.ExecuteAsync($"CREATE TABLE {Quoted(scratch)} {Body(tracked.CreateStatement)}", cancellationToken).ConfigureAwait(false);
                 }
             }
 
             var renamed = DdlRewriter.RenameObjects(sql, statement, o => o.Name.Length > 0 ? new SqlObjectName(Name, scratchNames[(o.Database, o.Name)]) : null);
-            await connection.ExecuteAsync($"SET SESSION sql_mode = {SqlText.Quote(SqlModes.ToNames(sqlMode, mariaDb))}", cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(renamed, cancellationToken).ConfigureAwait(false);
+            var mode = SqlModes.ToNames(sqlMode, mariaDb);
+            await connection.ExecuteAsync($"SET SESSION sql_mode = {SqlText.Quote(mode.Length == 0 ? ReadBackMode : mode + "," + ReadBackMode)}", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await connection.ExecuteAsync(renamed, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Read back under a plain mode: ANSI_QUOTES or ORACLE would change what SHOW CREATE TABLE prints.
+                await connection.ExecuteAsync($"SET SESSION sql_mode = '{ReadBackMode}'", cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (MySqlException e)
         {

@@ -65,15 +65,19 @@ public sealed class NameMapping
             ? (mapped.Database ?? TargetDatabase(database), mapped.Table)
             : (TargetDatabase(database), table);
 
+    /// <summary>The target name of a column; an online schema change tool's shadow of a table (<see cref="ShadowTables"/>) takes the table's.</summary>
     public string TargetColumn(string database, string table, string column) =>
-        columns.GetValueOrDefault((database, table, column), column);
+        columns.TryGetValue((database, table, column), out var mapped) ? mapped
+        : ShadowTables.Of(table) is { } shadowed ? columns.GetValueOrDefault((database, shadowed, column), column)
+        : column;
 
     /// <summary>Whether a table or column of the database gets another name (a database's own new name aside).</summary>
     public bool RenamesWithin(string database) =>
         tables.Keys.Any(k => k.Item1 == database) || columns.Keys.Any(k => k.Item1 == database);
 
     /// <summary>Whether a column of the table gets another name.</summary>
-    public bool RenamesColumnsOf(string database, string table) => columns.Keys.Any(k => k.Item1 == database && k.Item2 == table);
+    public bool RenamesColumnsOf(string database, string table) =>
+        columns.Keys.Any(k => k.Item1 == database && (k.Item2 == table || k.Item2 == ShadowTables.Of(table)));
 
     private static void RequireSelected(bool selected, string key, string what)
     {

@@ -17,7 +17,7 @@ namespace DtsPowerShell.Engine.Snapshot;
 /// state (the last key copied), so a copy cut off resumes after its last chunk. Reading the next chunk overlaps
 /// writing this one. A table without a key cannot resume part-way: its copy starts again, the target table emptied first.
 /// </summary>
-public sealed class TableCopier(ConnectionSettings source, ConnectionSettings target, CheckpointStore checkpoints, SyncProgress progress, TimeSpan timeout, ILogger log)
+public sealed partial class TableCopier(ConnectionSettings source, ConnectionSettings target, CheckpointStore checkpoints, SyncProgress progress, TimeSpan timeout, ILogger log)
 {
     /// <summary>Rows per chunk: the unit of commit and of resumption.</summary>
     public int ChunkRows { get; init; } = 100_000;
@@ -32,22 +32,28 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
     public bool LoadData { get; init; }
 
     /// <summary>
-    /// The table's columns as the source has them now must be those the job tracks: a DDL between the job's start and
-    /// this copy would leave the target's table, created before it, unlike the rows copied into it.
+    /// The table as the source shows it now must be the one the job tracks: a DDL between the job's start and this
+    /// copy would leave the target's table, created before it, unlike the rows copied into it, and the tracked schema
+    /// behind the copy's position.
     /// </summary>
-    private static async Task RequireUnchangedAsync(ProtocolConnection connection, TableSchema schema, CancellationToken cancellationToken)
+    private static async Task RequireUnchangedAsync(ProtocolConnection connection, TableSchema schema, string expected, CancellationToken cancellationToken)
     {
-        var live = await connection.QueryAsync("SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + SqlText.Quote(schema.Database) +
-            " AND TABLE_NAME = " + SqlText.Quote(schema.Name) + " ORDER BY ORDINAL_POSITION", cancellationToken).ConfigureAwait(false);
-        var same = live.Count == schema.Columns.Count && live.Zip(schema.Columns).All(p => p.First[0] == p.Second.Name && string.Equals(p.First[1], p.Second.ColumnType, StringComparison.OrdinalIgnoreCase));
-        if (!same)
+        var live = await connection.QueryAsync($"SHOW CREATE TABLE {QualifiedName.Quote(schema.Database)}.{QualifiedName.Quote(schema.Name)}", cancellationToken).ConfigureAwait(false);
+        if (live is not [[_, var create, ..], ..] || AutoIncrement().Replace(create ?? "", "") != AutoIncrement().Replace(expected, ""))
         {
             throw new SyncStoppedException($"The structure of {schema} changed on the source while the job was initialising (a DDL statement ran on it before its copy began). " +
                 "Remove the job's tables from the target, then create the job again; run DDL on the selected objects only after the initial sync.");
         }
     }
 
-    public async Task<TableCopyState> CopyAsync(TargetTable table, TableCopyState? state, CancellationToken cancellationToken)
+    [System.Text.RegularExpressions.GeneratedRegex(@" AUTO_INCREMENT=\d+")]
+    private static partial System.Text.RegularExpressions.Regex AutoIncrement();
+
+    /// <param name="table">The table, as written on the target.</param>
+    /// <param name="expectedCreate">SHOW CREATE TABLE of it as the job tracks it: the copy stops when the source's differs.</param>
+    /// <param name="state">Where an earlier copy of it stopped, or null.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
+    public async Task<TableCopyState> CopyAsync(TargetTable table, string expectedCreate, TableCopyState? state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         var schema = table.Source;
@@ -66,7 +72,7 @@ public sealed class TableCopier(ConnectionSettings source, ConnectionSettings ta
 
         var version = ServerVersion.Parse(sourceConnection.Handshake.ServerVersion);
         var (from, safeUntil) = await SnapshotPosition.BeginAsync(sourceConnection.QueryAsync, version, needExact: !schema.HasKey, cancellationToken).ConfigureAwait(false);
-        await RequireUnchangedAsync(sourceConnection, schema, cancellationToken).ConfigureAwait(false);
+        await RequireUnchangedAsync(sourceConnection, schema, expectedCreate, cancellationToken).ConfigureAwait(false);
         state = state is null
             ? new TableCopyState(schema.Database, schema.Name, from, safeUntil, null, 0, false)
             : state with { SafeUntil = safeUntil.CompareTo(state.SafeUntil) > 0 ? safeUntil : state.SafeUntil };

@@ -99,18 +99,23 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         await DdlJournal.CreateAsync(targetConnection, token).ConfigureAwait(false);
         await LockJobAsync(targetConnection, token).ConfigureAwait(false);
         var checkpoint = await checkpoints.ReadAsync(targetConnection, token).ConfigureAwait(false);
+        var stored = checkpoint is null ? null : await schemas.LoadAsync(targetConnection, token).ConfigureAwait(false);
         SchemaTracker tracker;
-        if (checkpoint is null)
+        if (checkpoint is not null && stored is not null)
         {
-            // The schema rows are decoded with starts as the source has it now; from here on, only its DDL changes it.
-            tracker = await SchemaTracker.CaptureAsync(sourceConnection, job.Selection, token).ConfigureAwait(false);
-            await schemas.DeleteAllAsync(targetConnection, token).ConfigureAwait(false);
-            await schemas.SaveAsync(targetConnection, null, tracker.Tables.ToDictionary(t => (t.Schema.Database, t.Schema.Name), t => (TrackedTable?)t), token).ConfigureAwait(false);
-            checkpoint = await FirstCheckpointAsync(sourceConnection, targetConnection, token).ConfigureAwait(false);
+            tracker = new SchemaTracker(stored);
         }
         else
         {
-            tracker = new SchemaTracker(await schemas.LoadAsync(targetConnection, token).ConfigureAwait(false));
+            // The schema rows are decoded with starts as the source has it now; from here on, only its DDL changes it.
+            if (checkpoint is not null)
+            {
+                log.LogWarning("Job {Id} has no tracked schema (an earlier version created it): it is read from the source now, so DDL run since the job's position is not reflected in it.", job.Id);
+            }
+
+            (tracker, var position) = await CaptureAsync(sourceConnection, needPosition: checkpoint is null && !job.InitialSync.HasFlag(InitialSync.Schema) && !job.InitialSync.HasFlag(InitialSync.Data) && job.StartPosition is null, token).ConfigureAwait(false);
+            await schemas.SaveCaptureAsync(targetConnection, tracker.Tables, token).ConfigureAwait(false);
+            checkpoint ??= await FirstCheckpointAsync(sourceConnection, targetConnection, position, token).ConfigureAwait(false);
         }
 
         var tables = tracker.Tables.Select(t => t.Schema).ToList();
@@ -131,7 +136,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
         if (checkpoint.Phase == SyncPhase.Data)
         {
-            var start = await CopyDataAsync(targetConnection, sourceConnection, tables, targets, token).ConfigureAwait(false);
+            var start = await CopyDataAsync(targetConnection, sourceConnection, tracker, tables, targets, token).ConfigureAwait(false);
             if (job.InitialSync.HasFlag(InitialSync.Schema))
             {
                 await using var schemaConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, token).ConfigureAwait(false);
@@ -158,7 +163,29 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         await StreamAsync(targetConnection, tracker, targets, copies, binder, checkpoint.Position!, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Checkpoint> FirstCheckpointAsync(MySqlConnection sourceConnection, MySqlConnection targetConnection, CancellationToken cancellationToken)
+    /// <summary>
+    /// The selected tables as the source has them now; with <paramref name="needPosition"/>, also the binlog position
+    /// they hold at: read between two captures that agree, so no DDL falls between the schema and the position.
+    /// </summary>
+    private async Task<(SchemaTracker Tracker, BinlogPosition? Position)> CaptureAsync(MySqlConnection sourceConnection, bool needPosition, CancellationToken cancellationToken)
+    {
+        var tracker = await SchemaTracker.CaptureAsync(sourceConnection, job.Selection, cancellationToken).ConfigureAwait(false);
+        while (needPosition)
+        {
+            var position = await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
+            var again = await SchemaTracker.CaptureAsync(sourceConnection, job.Selection, cancellationToken).ConfigureAwait(false);
+            if (again.Tables.Select(t => t.CreateStatement).SequenceEqual(tracker.Tables.Select(t => t.CreateStatement)))
+            {
+                return (again, position);
+            }
+
+            tracker = again;
+        }
+
+        return (tracker, null);
+    }
+
+    private async Task<Checkpoint> FirstCheckpointAsync(MySqlConnection sourceConnection, MySqlConnection targetConnection, BinlogPosition? position, CancellationToken cancellationToken)
     {
         Checkpoint checkpoint;
         if (job.InitialSync.HasFlag(InitialSync.Schema))
@@ -171,7 +198,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         }
         else
         {
-            var start = job.StartPosition is { } given ? ToPosition(BinlogStart.Parse(given)) : await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
+            var start = job.StartPosition is { } given ? ToPosition(BinlogStart.Parse(given)) : position ?? await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
             checkpoint = new Checkpoint(SyncPhase.Incremental, start);
         }
 
@@ -220,7 +247,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
     private static BinlogPosition ToPosition(BinlogStart start) => start.Position ?? new BinlogPosition("", 4, start.GtidSet);
 
-    private async Task<BinlogPosition> CopyDataAsync(MySqlConnection targetConnection, MySqlConnection sourceConnection, IReadOnlyList<TableSchema> tables, Dictionary<(string, string), TargetTable> targets, CancellationToken cancellationToken)
+    private async Task<BinlogPosition> CopyDataAsync(MySqlConnection targetConnection, MySqlConnection sourceConnection, SchemaTracker tracker, IReadOnlyList<TableSchema> tables, Dictionary<(string, string), TargetTable> targets, CancellationToken cancellationToken)
     {
         if (!job.InitialSync.HasFlag(InitialSync.Data))
         {
@@ -238,7 +265,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows, ChunkBytes = options.ChunkBytes, LoadData = loadData };
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.CopyParallelism, CancellationToken = cancellationToken }, async (table, token) =>
         {
-            var copy = await copier.CopyAsync(targets[(table.Database, table.Name)], states.GetValueOrDefault((table.Database, table.Name)), token).ConfigureAwait(false);
+            var copy = await copier.CopyAsync(targets[(table.Database, table.Name)], tracker.Find(table.Database, table.Name)!.CreateStatement, states.GetValueOrDefault((table.Database, table.Name)), token).ConfigureAwait(false);
             results[(table.Database, table.Name)] = copy;
         }).ConfigureAwait(false);
 
@@ -289,7 +316,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         {
             await using var scratchConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
             var scratch = await ScratchDatabase.OpenAsync(scratchConnection, job.Id, cancellationToken).ConfigureAwait(false);
-            var ddl = new DdlApplier(targetConnection, tracker, scratch, schemas, new DdlJournal(job.Id), job.Selection, job.NameMapping, targets, copies, log);
+            var ddl = new DdlApplier(targetConnection, job.Id, tracker, scratch, schemas, new DdlJournal(job.Id), job.Selection, job.NameMapping, targets, copies, log);
             var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier, log);
             await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken).ConfigureAwait(false);
         }

@@ -36,6 +36,11 @@ public sealed class DdlRulesTests
     [InlineData("crm", "RENAME TABLE customers TO leads_old, leads TO customers", DdlOutcome.Warned, "RENAME TABLE `crm`.`customers` TO `crm`.`leads_old`, `crm`.`leads` TO `crm`.`customers`")]
     [InlineData("shop", "RENAME TABLE a TO b", DdlOutcome.Applied, "RENAME TABLE `shop`.`a` TO `shop`.`b`")]
     [InlineData("other", "RENAME TABLE x TO crm.customers", DdlOutcome.Refused, null)]
+    [InlineData("crm", "RENAME TABLE customers TO tmp, leads TO customers, tmp TO leads", DdlOutcome.Applied, "RENAME TABLE `crm`.`customers` TO `crm`.`tmp`, `crm`.`leads` TO `crm`.`customers`, `crm`.`tmp` TO `crm`.`leads`")]
+    [InlineData("crm", "RENAME TABLE orders TO tmp, tmp TO customers", DdlOutcome.Refused, null)]
+    [InlineData("crm", "ALTER TABLE customers ADD c INT, RENAME TO leads_old", DdlOutcome.Warned, "ALTER TABLE `crm`.`customers` ADD c INT, RENAME TO `crm`.`leads_old`")]
+    [InlineData("crm", "ALTER TABLE orders RENAME AS customers", DdlOutcome.Refused, null)]
+    [InlineData("crm", "ALTER TABLE customers RENAME COLUMN a TO b", DdlOutcome.Applied, "ALTER TABLE `crm`.`customers` RENAME COLUMN a TO b")]
     [InlineData("other", "RENAME TABLE x TO y", DdlOutcome.Ignored, null)]
     // Online schema change tools' shadow tables beside a selected table: followed, swapped in as on the source.
     [InlineData("crm", "CREATE TABLE `_customers_new` LIKE customers", DdlOutcome.Applied, "CREATE TABLE `crm`.`_customers_new` LIKE `crm`.`customers`")]
@@ -68,6 +73,11 @@ public sealed class DdlRulesTests
             Decide("ALTER TABLE customers ADD COLUMN nick VARCHAR(9) DEFAULT 'name' COMMENT 'name' AFTER name, MODIFY `name` TEXT /* name */", "crm", mapping).TargetStatement);
         Assert.Equal("CREATE INDEX by_name ON `crm`.`clients` (`full name`(10))", Decide("CREATE INDEX by_name ON crm.customers (name(10))", "x", mapping).TargetStatement);
         Assert.Equal("RENAME TABLE `store`.`a` TO `store`.`b`", Decide("RENAME TABLE a TO b", "shop", mapping).TargetStatement);
+        // A column named like a type or keyword is renamed where it is quoted, never where the word is the keyword.
+        var keywordColumn = NameMapping.Create(new Dictionary<string, string> { ["crm.customers.date"] = "d" }, Selection);
+        Assert.Equal("ALTER TABLE `crm`.`customers` ADD COLUMN x date DEFAULT NULL AFTER `d`", Decide("ALTER TABLE customers ADD COLUMN x date DEFAULT NULL AFTER `date`", "crm", keywordColumn).TargetStatement);
+        // An online schema change tool's shadow of a table takes the table's column names.
+        Assert.Equal("ALTER TABLE `crm`.`_customers_new` MODIFY `full name` TEXT", Decide("ALTER TABLE _customers_new MODIFY name TEXT", "crm", mapping).TargetStatement);
         Assert.Equal("CREATE VIEW `store`.`v` AS SELECT * FROM `store`.t JOIN other.u", Decide("CREATE VIEW v AS SELECT * FROM shop.t JOIN other.u", "shop", mapping).TargetStatement);
         // A body under a mapping that renames tables: refused, not applied with the source's names.
         var wholeCrm = ObjectSelection.Parse(["crm"]);
@@ -97,6 +107,13 @@ public sealed class DdlRulesTests
         Assert.Equal("CREATE DEFINER=`root`@`%` TRIGGER `x`.`tr` AFTER INSERT ON `x`.`t` FOR EACH ROW FOLLOWS other IF @dts_applying IS NULL THEN BEGIN INSERT INTO log VALUES (NEW.id); END; END IF",
             DdlRules.Decide(DdlParser.Parse(trigger, "x"), trigger, "x", selection, NameMapping.Empty, ansiQuotes: false).TargetStatement);
     }
+
+    [Theory]
+    [InlineData("CREATE TABLE `t` (`a` int) START TRANSACTION", "CREATE TABLE `t` (`a` int)")]
+    [InlineData("CREATE TABLE t (a int) /* START TRANSACTION */", "CREATE TABLE t (a int) /* START TRANSACTION */")]
+    [InlineData("CREATE TABLE `start transaction` (a int)", "CREATE TABLE `start transaction` (a int)")]
+    public void TheStartTransactionClauseOfMySqlsCreateTableSelectIsDropped(string sql, string expected) =>
+        Assert.Equal(expected, DdlRewriter.WithoutStartTransaction(sql));
 
     private static DdlDecision Decide(string sql, string database, NameMapping mapping) =>
         DdlRules.Decide(DdlParser.Parse(sql, database), sql, database, Selection, mapping, ansiQuotes: false);

@@ -6,6 +6,11 @@ public sealed class DdlParserTests
 {
     [Theory]
     [InlineData("ALTER TABLE t ADD COLUMN c INT", DdlKind.AlterTable, "shop.t")]
+    [InlineData("ALTER TABLE t ADD c INT, RENAME TO crm.u", DdlKind.AlterTable, "shop.t crm.u")]
+    [InlineData("ALTER TABLE t RENAME AS `u`", DdlKind.AlterTable, "shop.t shop.u")]
+    [InlineData("ALTER TABLE t RENAME u", DdlKind.AlterTable, "shop.t shop.u")]
+    [InlineData("ALTER TABLE t RENAME COLUMN a TO b, RENAME INDEX i TO j, RENAME KEY k TO l", DdlKind.AlterTable, "shop.t")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT c CHECK (x IN ('RENAME', 'y'))", DdlKind.AlterTable, "shop.t")]
     [InlineData("alter online ignore table `my db`.`t``1` add c int", DdlKind.AlterTable, "my db.t`1")]
     [InlineData("CREATE TABLE IF NOT EXISTS crm.c (id INT)", DdlKind.CreateTable, "crm.c")]
     [InlineData("CREATE OR REPLACE TABLE t2 LIKE other.t1", DdlKind.CreateTable, "shop.t2 other.t1")]

@@ -212,6 +212,31 @@ public sealed class DdlSyncTests(SyncServers servers) : IClassFixture<SyncServer
     }
 
     [Fact]
+    public async Task ATableCreatedLaterTakesItsDatabasesCharacterSetAndTablesSwapThroughATemporaryName()
+    {
+        const string db = "latin";
+        var source = servers.Source;
+        source.Sql($"CREATE DATABASE {db} CHARACTER SET latin1; CREATE TABLE {db}.a (id INT PRIMARY KEY, s VARCHAR(10)) ENGINE=InnoDB; CREATE TABLE {db}.b (id INT PRIMARY KEY, s VARCHAR(10)) ENGINE=InnoDB;");
+        var job = CreateJob(source, [$"{db}.a", $"{db}.b", $"{db}.n"]);
+        var (worker, run) = await StartAsync(job, source);
+        source.Sql($"""
+            CREATE TABLE {db}.n (id INT PRIMARY KEY, s VARCHAR(10)) ENGINE=InnoDB;
+            INSERT INTO {db}.n VALUES (1, 'Grüße');
+            INSERT INTO {db}.a VALUES (1, 'in a'); INSERT INTO {db}.b VALUES (2, 'in b');
+            RENAME TABLE {db}.a TO {db}.tmp, {db}.b TO {db}.a, {db}.tmp TO {db}.b;
+            INSERT INTO {db}.a VALUES (3, 'now in a'); INSERT INTO {db}.b VALUES (4, 'now in b');
+            """);
+        WaitUntilEqual(source, $"{db}.b", $"{db}.b", worker);
+        WaitUntilEqual(source, $"{db}.a", $"{db}.a", worker);
+        WaitUntilEqual(source, $"{db}.n", $"{db}.n", worker);
+        Assert.Equal("Grüße", servers.Target.Sql($"SELECT s FROM {db}.n"));
+        Assert.Equal("1,4", servers.Target.Sql($"SELECT GROUP_CONCAT(id ORDER BY id) FROM {db}.b"));
+        Assert.Equal(SyncServers.Structure(source, $"{db}.n"), SyncServers.Structure(servers.Target, $"{db}.n"));
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+    }
+
+    [Fact]
     public async Task ARenamedDatabaseIsRewrittenInViewAndRoutineBodies()
     {
         const string db = "body_src";

@@ -33,6 +33,9 @@ public sealed partial class DdlApplier(
     IDictionary<(string Database, string Table), TableCopyState> copies,
     ILogger log)
 {
+    /// <summary>The key under which a target error's <see cref="Exception.Data"/> holds the DDL statement the target refused.</summary>
+    public const string StatementKey = "DtsStatement";
+
     private const int AccessDenied = 1227;
     private readonly bool mariaDb = ServerVersion.Parse(target.ServerVersion).IsMariaDb;
     private readonly List<Handled> handled = [];
@@ -146,7 +149,19 @@ public sealed partial class DdlApplier(
 
             await journal.MarkPendingAsync(target, at, before ?? "rename", cancellationToken).ConfigureAwait(false);
             Failpoint.Hit("ddl-before-apply");
-            await ExecuteAsync(statement, defaultDatabase, query, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ExecuteAsync(statement, defaultDatabase, query, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (e.Number >= 1000 && target.State == System.Data.ConnectionState.Open)
+            {
+                // The server answered with an error: the statement did not run. Without the mark, a target mended by hand
+                // after this is not taken for one where it ran.
+                await journal.ClearPendingAsync(target, CancellationToken.None).ConfigureAwait(false);
+                e.Data[StatementKey] = statement;
+                throw;
+            }
+
             Failpoint.Hit("ddl-after-apply");
         }
 

@@ -36,6 +36,10 @@ public sealed class DdlJournal(string jobId)
             ("@job", jobId), ("@file", at.File), ("@pos", at.Position), ("@before", objectsBefore));
     }
 
+    /// <summary>Clears the pending mark (the target refused the statement: it did not run).</summary>
+    public Task ClearPendingAsync(MySqlConnection target, CancellationToken cancellationToken) =>
+        target.ExecuteAsync($"DELETE FROM {Pending} WHERE job_id = @job", cancellationToken, null, ("@job", jobId));
+
     /// <summary>Records a statement and clears the pending mark, in the transaction that moves the checkpoint past it.</summary>
     public Task RecordAsync(MySqlConnection target, MySqlTransaction transaction, DdlRecord record, CancellationToken cancellationToken)
     {

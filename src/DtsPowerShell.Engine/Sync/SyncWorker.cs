@@ -332,6 +332,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     {
         SyncStoppedException or SchemaMismatchException or BinlogUnavailableException => error.Message,
         InvalidDataException => $"A binlog event could not be decoded: {error.Message} Report this with the binlog file, and create the job again from a later position to go on.",
+        MySqlException { Data: var data } mySql when data[DdlApplier.StatementKey] is string statement =>
+            $"The target refused a DDL statement from the source ({mySql.Number}: {mySql.Message}): {statement}. Bring the target's objects to what the source had before this statement, then start the job again: it runs the statement again.",
         MySqlException mySql => $"The server refused a statement ({mySql.Number}): {mySql.Message}",
         _ => $"{error.GetType().Name}: {error.Message}",
     };

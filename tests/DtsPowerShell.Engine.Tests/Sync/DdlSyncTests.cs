@@ -262,6 +262,28 @@ public sealed class DdlSyncTests(SyncServers servers) : IClassFixture<SyncServer
     }
 
     [Fact]
+    public async Task ADdlTheTargetRefusesStopsTheJobNamingItAndRunsOnceTheTargetIsMended()
+    {
+        const string db = "refused_by_target";
+        var source = servers.Source;
+        source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO {db}.t VALUES (1);");
+        var job = CreateJob(source, [db]);
+        var (worker, run) = await StartAsync(job, source);
+        servers.Target.Sql($"ALTER TABLE {db}.t ADD COLUMN c INT");
+        source.Sql($"ALTER TABLE {db}.t ADD COLUMN c INT NOT NULL DEFAULT 5; INSERT INTO {db}.t VALUES (2, 6);");
+        Assert.Equal(SyncJobState.Failed, await run.WaitAsync(Deadline));
+        Assert.Contains("The target refused a DDL statement from the source (1060", worker.LastError, StringComparison.Ordinal);
+        Assert.Contains($"ALTER TABLE `{db}`.`t` ADD COLUMN c INT NOT NULL DEFAULT 5", worker.LastError, StringComparison.Ordinal);
+
+        servers.Target.Sql($"ALTER TABLE {db}.t DROP COLUMN c");
+        (worker, run) = await StartAsync(job, source);
+        WaitUntilEqual(source, $"{db}.t", $"{db}.t", worker);
+        Assert.Equal(SyncServers.Structure(source, $"{db}.t"), SyncServers.Structure(servers.Target, $"{db}.t"));
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+    }
+
+    [Fact]
     public async Task AStatementThatCannotBeAppliedFaithfullyStopsTheJobNamingIt()
     {
         const string db = "refused";

@@ -4,11 +4,12 @@ using DtsPowerShell.Engine.Selection;
 using DtsPowerShell.Engine.Sync;
 using DtsPowerShell.TestServers;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace DtsPowerShell.Engine.Tests.Sync;
 
 /// <summary>DDL followed by binlog position and applied on the target, on servers with default settings.</summary>
-public sealed class DdlSyncTests(SyncServers servers) : IClassFixture<SyncServers>
+public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) : IClassFixture<SyncServers>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
@@ -382,8 +383,10 @@ public sealed class DdlSyncTests(SyncServers servers) : IClassFixture<SyncServer
         }
 
         source.Sql(burst.ToString());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         (worker, run) = await StartAsync(job, source);
         WaitUntilEqual(source, $"{db}.t", $"{db}.t", worker);
+        output.WriteLine($"100 ALTERs and 300 row changes applied from behind in {clock.Elapsed.TotalSeconds:0.00} s (worker start included).");
         Assert.Equal(SyncServers.Structure(source, $"{db}.t"), SyncServers.Structure(servers.Target, $"{db}.t"));
         Assert.Equal("100", servers.Target.Sql($"SELECT COUNT(*) FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND outcome = 'Applied'"));
         worker.RequestStop();

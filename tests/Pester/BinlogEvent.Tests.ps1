@@ -2,12 +2,16 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     Import-Module (Get-DtsModuleManifest) -Force
-    $script:server = Start-TestServer -ExtraArguments '--binlog-row-metadata=FULL'
+    # The server's default settings: binlog_row_metadata=NO_LOG, so names and types come from its schema.
+    $script:server = Start-TestServer
     Initialize-TestSource $server
     $script:start = Get-TestBinlogPosition $server
     $server.Sql(@'
-CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20) CHARACTER SET utf8mb4, kind ENUM('book','pen'), price DECIMAL(8,2)) ENGINE=InnoDB;
-INSERT INTO shop.items VALUES (1, 'Ünïcode 😀', 'pen', 12.50), (2, 'second', 'book', 3.00);
+CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20) CHARACTER SET utf8mb4, kind ENUM('book','pen'), price DECIMAL(8,2), big BIGINT UNSIGNED) ENGINE=InnoDB;
+INSERT INTO shop.items VALUES (1, 'Ünïcode 😀', 'pen', 12.50, 18446744073709551615), (2, 'second', 'book', 3.00, 0);
+CREATE TABLE shop.changed (id INT PRIMARY KEY, v INT) ENGINE=InnoDB;
+INSERT INTO shop.changed VALUES (1, 7);
+ALTER TABLE shop.changed ADD COLUMN w VARCHAR(5) FIRST;
 UPDATE shop.items SET price = 13.75 WHERE id = 1;
 DELETE FROM shop.items WHERE id = 2;
 INSERT INTO shop.orders VALUES (10, 'ten');
@@ -36,6 +40,7 @@ Describe 'Get-DtsBinlogEvent from a server' {
         $insert.Rows[0].name | Should -Be 'Ünïcode 😀'
         $insert.Rows[0].kind | Should -Be 'pen'
         $insert.Rows[0].price | Should -Be ([decimal]'12.50')
+        $insert.Rows[0].big | Should -Be ([uint64]::MaxValue)
         $update = ($items | Where-Object Type -eq 'UpdateRowsV1').Rows[0]
         $update.Before.price | Should -Be ([decimal]'12.50')
         $update.After.price | Should -Be ([decimal]'13.75')
@@ -44,7 +49,7 @@ Describe 'Get-DtsBinlogEvent from a server' {
     }
 
     It 'stops and closes its connection when the pipeline stops early' {
-        $events = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $start | Select-Object -First 3
+        $events = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $start -Wait | Select-Object -First 3
         $events.Count | Should -Be 3
         $deadline = (Get-Date).AddSeconds(30)
         while ((Get-DumpThreadCount) -gt 0 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
@@ -65,6 +70,69 @@ Describe 'Get-DtsBinlogEvent from a server' {
         ($events | Where-Object Table -eq 'items').Count | Should -BeGreaterThan 0
         ($events | Where-Object { $_.Table -eq 'items' -and $_.Type -like 'WriteRows*' }).Rows[0].name | Should -Be 'Ünïcode 😀'
 
+    }
+
+    It 'ends at the end of the binlog as it stood when the call began' {
+        $events = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $start
+        ($events | Where-Object Table -eq 'filler' | Where-Object Type -like 'Write*').Count | Should -Be 30
+        $events[-1].Position | Should -Not -BeNullOrEmpty
+        Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None | Should -BeNullOrEmpty
+    }
+
+    It 'follows new events with -Wait until the pipeline has what it asked for' {
+        $server.Sql('CREATE TABLE shop.waited (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB')
+        $writer = Start-ThreadJob { $s = $using:server; for ($i = 0; $i -lt 300; $i++) { $s.Sql('INSERT INTO shop.waited VALUES ()'); Start-Sleep -Milliseconds 200 } }
+        try {
+            $first = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Wait -Table waited -Type Insert | Select-Object -First 1
+            $first.Table | Should -Be 'waited'
+            $first.Rows[0].id | Should -BeGreaterThan 0
+        } finally { $writer | Stop-Job -PassThru | Remove-Job }
+    }
+
+    It 'filters by database, table and kind before making any object' {
+        $common = @{ Server = $server.Address; Credential = (Get-SourceCredential); SslMode = 'None'; Start = $start }
+        $inserts = Get-DtsBinlogEvent @common -Table 'shop.it*' -Type Insert
+        ($inserts.Type | Sort-Object -Unique) | Should -Be 'WriteRowsV1'
+        ($inserts.Table | Sort-Object -Unique) | Should -Be 'items'
+        (Get-DtsBinlogEvent @common -Table items).Type | Should -Be @('Query', 'WriteRowsV1', 'UpdateRowsV1', 'DeleteRowsV1')
+        $ddl = Get-DtsBinlogEvent @common -Database shop -Type Ddl
+        $ddl.Query | Should -Match '^(CREATE|ALTER) TABLE'
+        ($ddl | Where-Object Query -like 'ALTER*').Query | Should -Match 'shop.changed'
+        { Get-DtsBinlogEvent @common -Type Upsert } | Should -Throw -ExpectedMessage "*'Upsert' is not a kind of change*"
+    }
+
+    It 'stops at a position, a GTID, or a time' {
+        $common = @{ Server = $server.Address; Credential = (Get-SourceCredential); SslMode = 'None'; Start = $start }
+        $all = Get-DtsBinlogEvent @common
+        $map = $all | Where-Object { $_.Table -eq 'orders' -and $_.Type -eq 'TableMap' } | Select-Object -First 1
+        $before = Get-DtsBinlogEvent @common -Stop $map.Position
+        $before[-1].NextPosition | Should -BeLessOrEqual ([uint32]($map.Position -split ':')[1])
+        ($before | Where-Object Table -eq 'orders') | Should -BeNullOrEmpty
+
+        $gtid = ($all | Where-Object Type -eq 'MariaGtid' | Select-Object -Skip 2 -First 1).Gtid
+        $upTo = Get-DtsBinlogEvent @common -Stop $gtid
+        ($upTo | Where-Object Type -eq 'MariaGtid')[-1].Gtid | Should -Be $gtid
+        $upTo[-1].Type | Should -BeIn @('Xid', 'Query')
+
+        Get-DtsBinlogEvent @common -Stop ([datetime]'2000-01-01') | Where-Object Rows | Should -BeNullOrEmpty
+        (Get-DtsBinlogEvent @common -Stop ([datetime]::Now.AddDays(1))).Count | Should -Be $all.Count
+    }
+
+    It 'shows a table whose structure changed since by position, with one warning' {
+        $events = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $start -Table changed -Type Insert -WarningVariable warned -WarningAction SilentlyContinue
+        $events.Rows[0].'@1' | Should -Be 1
+        $events.Rows[0].'@2' | Should -Be 7
+        @($warned).Count | Should -Be 1
+        "$warned" | Should -Match 'shop.changed.*@1'
+    }
+
+    It 'names the columns of a binlog file from a server''s schema, or says how to' {
+        $file = Join-Path $server.DataDirectory (($start -split ':')[0])
+        $named = Get-DtsBinlogEvent -Path $file -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Table items -Type Insert
+        $named.Rows[0].name | Should -Be 'Ünïcode 😀'
+        $plain = Get-DtsBinlogEvent -Path $file -Table items -Type Insert -WarningVariable warned -WarningAction SilentlyContinue
+        $plain.Rows[0].'@1' | Should -Be 1
+        "$warned" | Should -Match '-Server and -Credential, or -Job'
     }
 
     It 'fails with the server''s reason and a remedy for a start position the server does not have' {

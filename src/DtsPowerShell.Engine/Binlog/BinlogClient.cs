@@ -162,7 +162,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
             }
 
             tracker = new TransactionTracker(position.File.Length > 0 ? position : null, start.GtidSet ?? start.Position?.GtidSet);
-            var decoder = new BinlogEventDecoder { VerifyChecksums = options.VerifyChecksums, TableMapped = options.TableMapped };
+            var decoder = new BinlogEventDecoder { VerifyChecksums = options.VerifyChecksums, TableMapped = options.TableMapped, DecodeRowsOf = options.DecodeRowsOf };
             decoder.AssumeChecksum(string.Equals(checksum, "CRC32", StringComparison.OrdinalIgnoreCase) ? BinlogChecksum.Crc32 : BinlogChecksum.None);
             log.LogInformation("Streaming the binlog of {Endpoint} ({Version}) from {Position}.", settings.Endpoint, ServerVersion, position);
             // Silence counts only while waiting for bytes: a large event over a slow link, or a slow consumer, is not silence.

@@ -19,4 +19,7 @@ public sealed class BinlogClientOptions
 
     /// <summary>Completes (or refuses) each new table map before its rows are decoded; see <see cref="BinlogEventDecoder.TableMapped"/>.</summary>
     public Action<Events.TableMapEvent>? TableMapped { get; init; }
+
+    /// <summary>Which tables' rows to decode; see <see cref="BinlogEventDecoder.DecodeRowsOf"/>.</summary>
+    public Func<Events.TableMapEvent, bool>? DecodeRowsOf { get; init; }
 }

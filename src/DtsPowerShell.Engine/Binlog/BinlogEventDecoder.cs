@@ -48,6 +48,12 @@ public sealed class BinlogEventDecoder
     /// </summary>
     public Action<TableMapEvent>? TableMapped { get; init; }
 
+    /// <summary>
+    /// Which tables' rows to decode; a rows event of another table becomes a <see cref="FilteredRowsEvent"/> without
+    /// its rows read (the cost of decoding is in the rows). Null decodes every table's rows.
+    /// </summary>
+    public Func<TableMapEvent, bool>? DecodeRowsOf { get; init; }
+
     public static BinlogEventHeader ReadHeader(ReadOnlySpan<byte> data)
     {
         if (data.Length < HeaderLength)
@@ -146,6 +152,16 @@ public sealed class BinlogEventDecoder
             case BinlogEventType.MariaQueryCompressed:
                 return QueryParser.Parse(header, body, Format.PostHeaderLength(header.Type, 13), compressed: true);
             case var type when RowsEventTypes[(byte)type] is { } rows:
+                if (DecodeRowsOf is { } decode)
+                {
+                    var postHeader = Format.PostHeaderLength(type, 8);
+                    var rowsTableId = postHeader == 6 ? new SpanReader(body).ReadUInt32() : new SpanReader(body).ReadUInt48();
+                    if (tables.TryGetValue(rowsTableId, out var rowsTable) && !decode(rowsTable))
+                    {
+                        return new FilteredRowsEvent(header, rows.Kind, rowsTable);
+                    }
+                }
+
                 return RowsParser.Parse(header, body, Format.PostHeaderLength(type, 8), rows, tables);
             case BinlogEventType.Xid:
                 return new XidEvent(header, new SpanReader(body).ReadUInt64());

@@ -27,7 +27,8 @@ public sealed class BinlogFileReader : IDisposable
 
     public string? Path { get; }
 
-    public BinlogEventDecoder Decoder { get; } = new();
+    /// <summary>The decoder, set to one with hooks (<see cref="BinlogEventDecoder.TableMapped"/>, <see cref="BinlogEventDecoder.DecodeRowsOf"/>) where needed.</summary>
+    public BinlogEventDecoder Decoder { get; init; } = new();
 
     /// <summary>The file offset of the next event.</summary>
     public long Offset { get; private set; }

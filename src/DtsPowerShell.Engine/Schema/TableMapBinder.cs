@@ -29,11 +29,18 @@ public sealed class TableMapBinder
 
     /// <param name="schemaOf">The schema of a table as of the map being bound (the tracked schema), or null for a table not followed.</param>
     /// <param name="collationIds">The source's collation ids by name.</param>
-    public TableMapBinder(Func<string, string, TableSchema?> schemaOf, IReadOnlyDictionary<string, int> collationIds)
+    /// <param name="onMismatch">
+    /// Null: a map that does not match its schema is refused (<see cref="SchemaMismatchException"/>). Given: it is told
+    /// why, and the map is left as the binlog has it (columns by position), never bound to the wrong columns.
+    /// </param>
+    public TableMapBinder(Func<string, string, TableSchema?> schemaOf, IReadOnlyDictionary<string, int> collationIds, Action<string>? onMismatch = null)
     {
         this.schemaOf = schemaOf;
         this.collationIds = collationIds;
+        this.onMismatch = onMismatch;
     }
+
+    private readonly Action<string>? onMismatch;
 
     public void Bind(TableMapEvent map)
     {
@@ -43,19 +50,21 @@ public sealed class TableMapBinder
             return;
         }
 
-        if (map.Columns.Count != schema.Columns.Count)
+        if (Mismatch(map, schema) is { } why)
         {
-            throw new SchemaMismatchException($"The binlog has {map.Columns.Count} columns for {schema}, its schema {schema.Columns.Count}: the table's structure changed since the job read it.");
+            if (onMismatch is null)
+            {
+                throw new SchemaMismatchException(why);
+            }
+
+            onMismatch(why);
+            return;
         }
 
         for (var i = 0; i < map.Columns.Count; i++)
         {
             var column = map.Columns[i];
             var known = schema.Columns[i];
-            if (!Fits(column.Type, known.DataType))
-            {
-                throw new SchemaMismatchException($"Column {i + 1} of {schema} is {column.Type} in the binlog but {known.ColumnType} (`{known.Name}`) in its schema: the table's structure changed since the job read it.");
-            }
 
             column.Name ??= known.Name;
             column.Unsigned ??= known.Unsigned;
@@ -76,6 +85,24 @@ public sealed class TableMapBinder
                 }
             }
         }
+    }
+
+    private static string? Mismatch(TableMapEvent map, TableSchema schema)
+    {
+        if (map.Columns.Count != schema.Columns.Count)
+        {
+            return $"The binlog has {map.Columns.Count} columns for {schema}, its schema {schema.Columns.Count}: the table's structure changed since the schema was read.";
+        }
+
+        for (var i = 0; i < map.Columns.Count; i++)
+        {
+            if (!Fits(map.Columns[i].Type, schema.Columns[i].DataType))
+            {
+                return $"Column {i + 1} of {schema} is {map.Columns[i].Type} in the binlog but {schema.Columns[i].ColumnType} (`{schema.Columns[i].Name}`) in its schema: the table's structure changed since the schema was read.";
+            }
+        }
+
+        return null;
     }
 
     private static bool IsCharacterType(ColumnType type) => type is ColumnType.VarChar or ColumnType.VarString or ColumnType.String

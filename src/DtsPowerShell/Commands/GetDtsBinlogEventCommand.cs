@@ -4,6 +4,8 @@ using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Schema;
+using DtsPowerShell.Engine.Snapshot;
 
 namespace DtsPowerShell.Commands;
 
@@ -15,27 +17,39 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     private const string ServerSet = "Server";
     private const string JobSet = "Job";
     private const string PathSet = "Path";
+    private const string PathJobSet = "PathJob";
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> warnings = new();
+    private readonly HashSet<string> warned = new(StringComparer.Ordinal);
+    private BinlogEventFilter filter = new();
+    private BinlogStop? stop;
+    private int written;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ServerSet, HelpMessage = "The server to read from: host or host:port.")]
+    [Parameter(ParameterSetName = PathSet, HelpMessage = "With -Path: the server whose schema names and types the file's columns.")]
     [ValidateNotNullOrEmpty]
-    public string Server { get; set; } = "";
+    public string? Server { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = ServerSet, HelpMessage = "An account with REPLICATION SLAVE and REPLICATION CLIENT.")]
+    [Parameter(Mandatory = true, ParameterSetName = ServerSet, HelpMessage = "An account with REPLICATION SLAVE and REPLICATION CLIENT (and SELECT, to name the columns).")]
+    [Parameter(ParameterSetName = PathSet)]
     [Credential]
     [ValidateNotNull]
     public PSCredential Credential { get; set; } = PSCredential.Empty;
 
     [Parameter(ParameterSetName = ServerSet, HelpMessage = "Connection security: None, Preferred, Required, VerifyCA, VerifyFull.")]
+    [Parameter(ParameterSetName = PathSet)]
     public DtsSslMode SslMode { get; set; } = DtsSslMode.Preferred;
 
     [Parameter(ParameterSetName = ServerSet, HelpMessage = "A PEM file of the authority that signed the server's certificate (with -SslMode VerifyCA or VerifyFull).")]
+    [Parameter(ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string? SslCa { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = JobSet, ValueFromPipeline = true, HelpMessage = "A sync job whose source to read.")]
+    [Parameter(Mandatory = true, ParameterSetName = PathJobSet, ValueFromPipeline = true, HelpMessage = "With -Path: a sync job whose source's schema names and types the file's columns.")]
     public SyncJob? Job { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = PathSet, HelpMessage = "A binlog file to read.")]
+    [Parameter(Mandatory = true, ParameterSetName = PathJobSet)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
@@ -43,7 +57,28 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     [Parameter(ParameterSetName = JobSet)]
     public string? Start { get; set; }
 
-    [Parameter(HelpMessage = "Stop after this many events; without it a server is read until Ctrl+C.")]
+    [Parameter(HelpMessage = "Where to stop: file:position (events that begin before it), a GTID (after its transaction), or a date and time (events written before it).")]
+    [ValidateNotNull]
+    public PSObject? Stop { get; set; }
+
+    [Parameter(ParameterSetName = ServerSet, HelpMessage = "Keep following new events after the end of the binlog, until Ctrl+C, -Count or -Stop.")]
+    [Parameter(ParameterSetName = JobSet)]
+    public SwitchParameter Wait { get; set; }
+
+    [Parameter(HelpMessage = "Only changes and statements of these databases (wildcards allowed).")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Database { get; set; }
+
+    [Parameter(HelpMessage = "Only changes and statements of these tables: name or db.name, wildcards allowed.")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Table { get; set; }
+
+    [Parameter(HelpMessage = "Only these kinds: Insert, Update, Delete; Statement (any), Ddl (any schema change), or a DDL kind such as AlterTable.")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BinlogKindCompleter))]
+    public string[]? Type { get; set; }
+
+    [Parameter(HelpMessage = "Stop after this many events are written.")]
     [ValidateRange(1, int.MaxValue)]
     public int? Count { get; set; }
 
@@ -55,13 +90,37 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     {
         try
         {
-            if (ParameterSetName == PathSet)
+            filter = new BinlogEventFilter(Database, Table, Type);
+            stop = Stop?.BaseObject switch
             {
-                ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
+                null => null,
+                DateTime time => BinlogStop.AtTime(time),
+                DateTimeOffset time => BinlogStop.AtTime(time),
+                var text => BinlogStop.Parse(text.ToString() ?? ""),
+            };
+            written = 0;
+            var start = BinlogStart.Parse(Start);
+            var settings = Connection();
+            using var schemaConnection = settings is null ? null : MySqlConnectionFactory.Create(settings, TimeSpan.FromSeconds(TimeoutSec));
+            schemaConnection?.Open();
+            var schema = schemaConnection is null ? null : LiveSchemaSource.CreateAsync(schemaConnection, CancellationToken).GetAwaiter().GetResult();
+            var binder = schema?.Binder(warnings.Enqueue);
+            Action<TableMapEvent>? bind = binder is null ? null : map =>
+            {
+                binder.Bind(map);
+                if (map.Columns.Any(c => c.Name is null) && schema!.Find(map.Database, map.Table) is null)
+                {
+                    warnings.Enqueue($"The server shows no schema for {map.Database}.{map.Table} to this account (or the table is gone): grant it SELECT on the table to see names and types.");
+                }
+            };
+            if (ParameterSetName is PathSet or PathJobSet)
+            {
+                ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), bind);
             }
             else
             {
-                ReadServer(Connection());
+                var end = Wait ? null : BinlogStop.At(SnapshotPosition.CurrentAsync(schemaConnection!, CancellationToken).GetAwaiter().GetResult());
+                ReadServer(settings!, start, bind, end);
             }
         }
         catch (DtsInputException e)
@@ -69,16 +128,17 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             ThrowTerminatingError(InputError(e, "InvalidBinlogArgument", null));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or BinlogUnavailableException or Engine.Protocol.MySqlServerException
-            or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException or InvalidOperationException)
+            or MySqlConnector.MySqlException or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException or InvalidOperationException)
         {
-            ThrowTerminatingError(new ErrorRecord(e, e.GetType().Name, ErrorCategory.ReadError, ParameterSetName == PathSet ? Path : Server)
+            ThrowTerminatingError(new ErrorRecord(e, e.GetType().Name, ErrorCategory.ReadError, ParameterSetName is PathSet or PathJobSet ? Path : Server)
             {
                 ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = Remedy(e) },
             });
         }
     }
 
-    private ConnectionSettings Connection()
+    /// <summary>The server to read, or whose schema names a file's columns; null for a file alone.</summary>
+    private ConnectionSettings? Connection()
     {
         if (Job is { } job)
         {
@@ -96,43 +156,58 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             }
         }
 
+        if (Server is null)
+        {
+            return null;
+        }
+
         var caFile = SslCa is null ? null : TrustedAuthority.Validate(SessionState.Path.GetUnresolvedProviderPathFromPSPath(SslCa), SslMode, "SslCa");
         return new ConnectionSettings(ServerEndpoint.Parse(Server, "Server"), Credential.UserName, Credential.GetNetworkCredential().Password, SslMode, caFile);
     }
 
-    private void ReadFile(string path)
+    private void ReadFile(string path, Action<TableMapEvent>? bind)
     {
-        using var reader = new BinlogFileReader(path);
+        var unnamed = false;
+        using var reader = new BinlogFileReader(path)
+        {
+            Decoder = new BinlogEventDecoder
+            {
+                TableMapped = bind ?? (map => unnamed |= map.Columns.Any(c => c.Name is null)),
+                DecodeRowsOf = filter.IsEmpty ? null : filter.WantsRowsOf,
+            },
+        };
         var file = System.IO.Path.GetFileName(path);
-        var written = 0;
         using var events = reader.ReadEvents().GetEnumerator();
         while ((Count is not { } count || written < count) && !CancellationToken.IsCancellationRequested && events.MoveNext())
         {
-            WriteEvent(events.Current, file);
-            written++;
-        }
-    }
-
-    /// <summary>Writes an event, and the events a compressed transaction holds after it.</summary>
-    private void WriteEvent(BinlogEvent binlogEvent, string file)
-    {
-        WriteObject(BinlogEventView.From(binlogEvent, file));
-        if (binlogEvent is TransactionPayloadEvent payload)
-        {
-            foreach (var inner in payload.Events)
+            DrainWarnings();
+            if (!Offer(events.Current, file, null))
             {
-                WriteObject(BinlogEventView.From(inner, file));
+                break;
             }
         }
+
+        DrainWarnings();
+        if (unnamed)
+        {
+            WriteWarning("This binlog carries no column names (binlog_row_metadata was not FULL when it was written): columns are shown by position (@1, @2…). Give -Server and -Credential, or -Job, to name and type them from that server's schema.");
+        }
     }
 
-    private void ReadServer(ConnectionSettings settings)
+    private void ReadServer(ConnectionSettings settings, BinlogStart start, Action<TableMapEvent>? bind, BinlogStop? end)
     {
         var logger = new VerboseLogger();
-        var client = new BinlogClient(settings, new BinlogClientOptions { Timeout = TimeSpan.FromSeconds(TimeoutSec) }, logger);
-        var events = client.StreamAsync(BinlogStart.Parse(Start), CancellationToken).GetAsyncEnumerator(CancellationToken);
+        var options = new BinlogClientOptions
+        {
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            // At the end of the binlog the server's heartbeat says so: sooner when the call is to end there.
+            HeartbeatPeriod = TimeSpan.FromSeconds(end is null ? 5 : 1),
+            TableMapped = bind,
+            DecodeRowsOf = filter.IsEmpty ? null : filter.WantsRowsOf,
+        };
+        var client = new BinlogClient(settings, options, logger);
+        var events = client.StreamAsync(start, CancellationToken).GetAsyncEnumerator(CancellationToken);
         var file = "";
-        var written = 0;
         try
         {
             while (Count is not { } count || written < count)
@@ -148,6 +223,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                 }
 
                 logger.Drain(WriteVerbose);
+                DrainWarnings();
                 if (!more)
                 {
                     return;
@@ -158,8 +234,10 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                     file = rotate.NextFile;
                 }
 
-                WriteEvent(events.Current, file);
-                written++;
+                if (!Offer(events.Current, file, end))
+                {
+                    return;
+                }
             }
         }
         finally
@@ -167,6 +245,54 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             // Runs too when the pipeline stops early (Select-Object -First): closes the dump connection.
             events.DisposeAsync().AsTask().GetAwaiter().GetResult();
             logger.Drain(WriteVerbose);
+        }
+    }
+
+    /// <summary>Writes the event if it is wanted and before the stop; false when reading ends with it.</summary>
+    private bool Offer(BinlogEvent binlogEvent, string file, BinlogStop? end)
+    {
+        var (write, ends) = stop?.Check(binlogEvent, file) ?? (true, false);
+        if (end is not null && !ends)
+        {
+            (write, ends) = end.Check(binlogEvent, file);
+        }
+
+        if (write)
+        {
+            WriteEvent(binlogEvent, file);
+        }
+
+        return !ends;
+    }
+
+    /// <summary>Writes an event that the filter takes, and those of the events a compressed transaction holds.</summary>
+    private void WriteEvent(BinlogEvent binlogEvent, string file)
+    {
+        if (filter.Includes(binlogEvent))
+        {
+            WriteObject(BinlogEventView.From(binlogEvent, file));
+            written++;
+        }
+
+        if (binlogEvent is TransactionPayloadEvent payload)
+        {
+            foreach (var inner in payload.Events.Where(filter.Includes))
+            {
+                WriteObject(BinlogEventView.From(inner, file));
+                written++;
+            }
+        }
+    }
+
+    /// <summary>Each table's schema mismatch once.</summary>
+    private void DrainWarnings()
+    {
+        while (warnings.TryDequeue(out var warning))
+        {
+            if (warned.Add(warning))
+            {
+                WriteWarning(warning + " Columns are shown by position (@1, @2…), as the binlog has them.");
+            }
         }
     }
 

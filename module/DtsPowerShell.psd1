@@ -16,6 +16,7 @@
         'Remove-DtsSyncJob'
         'Test-DtsPrecheck'
         'Get-DtsBinlogEvent'
+        'ConvertTo-DtsSql'
         'Start-DtsSync'
         'Stop-DtsSync'
         'Get-DtsSyncStatus'

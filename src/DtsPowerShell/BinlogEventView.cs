@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using DtsPowerShell.Engine.Binlog.Columns;
 using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Schema;
 
 namespace DtsPowerShell;
 
@@ -43,15 +44,23 @@ public sealed class BinlogEventView
     /// <summary>For row events: one object per row; updates have Before and After.</summary>
     public PSObject[]? Rows { get; private init; }
 
+    /// <summary>The Position of the event that began the event's transaction (its GTID or BEGIN): what ConvertTo-DtsSql groups by.</summary>
+    public string? Transaction { get; private init; }
+
     public BinlogEvent Event { get; }
 
-    public static BinlogEventView From(BinlogEvent binlogEvent, string file) => binlogEvent switch
+    /// <summary>For row events: the table's schema as the reader knew it (its key above all), or null.</summary>
+    internal TableSchema? Schema { get; private init; }
+
+    public static BinlogEventView From(BinlogEvent binlogEvent, string file, string? transaction = null, Func<TableMapEvent, TableSchema?>? schemaOf = null) => binlogEvent switch
     {
         RowsEvent rows => new BinlogEventView(binlogEvent, file)
         {
             Database = rows.Table.Database,
             Table = rows.Table.Table,
             Rows = rows.Rows.Select(r => Row(rows, r)).ToArray(),
+            Transaction = transaction,
+            Schema = schemaOf?.Invoke(rows.Table) ?? TableSchema.FromTableMap(rows.Table),
         },
         TableMapEvent map => new BinlogEventView(binlogEvent, file) { Database = map.Database, Table = map.Table },
         QueryEvent query => new BinlogEventView(binlogEvent, file) { Database = query.Database, Query = query.Query },

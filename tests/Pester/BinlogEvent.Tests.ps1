@@ -178,3 +178,61 @@ Describe 'Get-DtsBinlogEvent from a file' {
         } finally { Remove-Item $bogus }
     }
 }
+
+Describe 'ConvertTo-DtsSql' {
+    BeforeAll {
+        # A second server with the same starting rows, to replay the changes on.
+        $script:copy = Start-TestServer
+        $script:every = @'
+CREATE TABLE {0}.every (id BIGINT UNSIGNED PRIMARY KEY, v BIGINT UNSIGNED, e ENUM('a','b','c'), s SET('x','y','z'), b BIT(10), t TIME(3), j JSON,
+    bin VARBINARY(10), f FLOAT, d DOUBLE, y YEAR, dt DATETIME(6), ts TIMESTAMP(6) NULL, dat DATE, big DECIMAL(65,30), u TINYINT UNSIGNED, c CHAR(36),
+    g POINT NULL, bl BLOB, tx TEXT CHARACTER SET utf8mb4, l1 VARCHAR(20) CHARACTER SET latin1) ENGINE=InnoDB;
+CREATE TABLE {0}.nokey (k VARCHAR(10), n INT) ENGINE=InnoDB;
+INSERT INTO {0}.every VALUES (18446744073709551615, 18446744073709551614, 'c', 'x,z', b'1010101010', '-838:59:59.000', '{{"k": [1, "é"]}}',
+    X'00FF00', 1.2345678, 0.1e0 + 0.2e0, 2155, '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', '0000-00-00', '-12345678901234567890123456789012345.123456789012345678901234567891', 255, 'c3d5a2b8-0000-4000-8000-000000000000',
+    ST_GeomFromText('POINT(1 2)'), X'090A5C000D4E', 'tab\there\nnew\\line\0nul 😀 \\N', 'Grüße'),
+    (1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, X'', '', '');
+INSERT INTO {0}.nokey VALUES ('dup', 1), ('dup', 1), ('one', 2);
+'@
+        $copy.Sql('CREATE DATABASE IF NOT EXISTS shop;' + ($every -f 'shop'))
+        $server.Sql($every -f 'shop')
+        function Get-Checksum($on) { $on.Sql('CHECKSUM TABLE shop.every, shop.nokey') -replace '\s+', ' ' }
+        $script:original = Get-Checksum $server
+        $script:changesFrom = Get-TestBinlogPosition $server
+        $server.Sql(@'
+INSERT INTO shop.every (id, v, e, s, dt, ts, big, tx) VALUES (2, 0, 'a', '', '2000-01-01 00:00:00.000001', '1970-01-01 00:00:01', 0.000000000000000000000000000001, 'ä');
+UPDATE shop.every SET v = 5, j = '[]', tx = CONCAT(tx, '!'), ts = '2001-02-03 04:05:06.7' WHERE id = 1;
+UPDATE shop.every SET id = 3 WHERE id = 2;
+DELETE FROM shop.every WHERE id = 18446744073709551615;
+INSERT INTO shop.nokey VALUES ('dup', 1);
+DELETE FROM shop.nokey WHERE k = 'dup' LIMIT 1;
+UPDATE shop.nokey SET n = 3 WHERE k = 'one';
+BEGIN; UPDATE shop.nokey SET n = n + 1; INSERT INTO shop.every (id) VALUES (4); COMMIT;
+'@)
+        $script:changed = Get-Checksum $server
+        $script:changes = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $changesFrom -Database shop -Type Insert, Update, Delete
+    }
+
+    AfterAll { if ($copy) { $copy.Dispose() } }
+
+    It 'replays the changes on a copy, one transaction per source transaction, leaving it equal to the source' {
+        $replay = $changes | ConvertTo-DtsSql
+        $replay.Count | Should -Be 8
+        $replay[-1] | Should -Match '(?s)BEGIN;\nUPDATE `shop`.`nokey`.*\nINSERT INTO `shop`.`every`.*COMMIT;'
+        $copy.Sql($replay -join "`n")
+        Get-Checksum $copy | Should -Be $changed
+    }
+
+    It 'undoes the changes, last first, leaving the table as it was before them' {
+        $undo = $changes | ConvertTo-DtsSql -Undo
+        $undo[0] | Should -Match '(?s)BEGIN;\nDELETE FROM `shop`.`every` WHERE `id`=4;\nUPDATE `shop`.`nokey`'
+        $server.Sql($undo -join "`n")
+        Get-Checksum $server | Should -Be $original
+    }
+
+    It 'says how to name the columns when the events have none' {
+        $file = Join-Path $server.DataDirectory (($changesFrom -split ':')[0])
+        $err = { Get-DtsBinlogEvent -Path $file -Table every -Type Delete -WarningAction SilentlyContinue | ConvertTo-DtsSql -Undo } | Should -Throw -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Match '-Server'
+    }
+}

@@ -13,8 +13,12 @@ namespace DtsPowerShell.Engine.Apply;
 public sealed class RowSqlBuilder
 {
     private readonly StringBuilder sql = new();
+    private readonly string terminator;
     private TargetTable? openInsertTable;
     private bool openInsertUpserts;
+
+    /// <param name="lineByLine">Each statement on its own line (a script a person reads), instead of one line.</param>
+    public RowSqlBuilder(bool lineByLine = false) => terminator = lineByLine ? ";\n" : ";";
 
     public int Length => sql.Length;
 
@@ -72,7 +76,7 @@ public sealed class RowSqlBuilder
         }
 
         AppendWhere(table, before);
-        sql.Append(';');
+        sql.Append(terminator);
     }
 
     public void Delete(TargetTable table, object?[] before)
@@ -82,7 +86,7 @@ public sealed class RowSqlBuilder
         EndStatement();
         sql.Append("DELETE FROM ").Append(table.QuotedName);
         AppendWhere(table, before);
-        sql.Append(';');
+        sql.Append(terminator);
     }
 
     /// <summary>The statements so far; the builder is empty afterwards.</summary>
@@ -103,7 +107,7 @@ public sealed class RowSqlBuilder
                 sql.Append(openInsertTable.UpsertClause);
             }
 
-            sql.Append(';');
+            sql.Append(terminator);
             openInsertTable = null;
         }
     }

@@ -22,6 +22,9 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     private readonly HashSet<string> warned = new(StringComparer.Ordinal);
     private BinlogEventFilter filter = new();
     private BinlogStop? stop;
+    private LiveSchemaSource? schema;
+    private string? transaction;
+    private bool transactionHasGtid;
     private int written;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ServerSet, HelpMessage = "The server to read from: host or host:port.")]
@@ -103,7 +106,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             var settings = Connection();
             using var schemaConnection = settings is null ? null : MySqlConnectionFactory.Create(settings, TimeSpan.FromSeconds(TimeoutSec));
             schemaConnection?.Open();
-            var schema = schemaConnection is null ? null : LiveSchemaSource.CreateAsync(schemaConnection, CancellationToken).GetAwaiter().GetResult();
+            schema = schemaConnection is null ? null : LiveSchemaSource.CreateAsync(schemaConnection, CancellationToken).GetAwaiter().GetResult();
             var binder = schema?.Binder(warnings.Enqueue);
             Action<TableMapEvent>? bind = binder is null ? null : map =>
             {
@@ -268,9 +271,10 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     /// <summary>Writes an event that the filter takes, and those of the events a compressed transaction holds.</summary>
     private void WriteEvent(BinlogEvent binlogEvent, string file)
     {
+        NoteTransaction(binlogEvent, file);
         if (filter.Includes(binlogEvent))
         {
-            WriteObject(BinlogEventView.From(binlogEvent, file));
+            WriteObject(BinlogEventView.From(binlogEvent, file, transaction, SchemaOf));
             written++;
         }
 
@@ -278,11 +282,35 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         {
             foreach (var inner in payload.Events.Where(filter.Includes))
             {
-                WriteObject(BinlogEventView.From(inner, file));
+                WriteObject(BinlogEventView.From(inner, file, transaction, SchemaOf));
                 written++;
             }
         }
     }
+
+    /// <summary>Where the current transaction began: its GTID event, or its BEGIN where the server writes no GTIDs.</summary>
+    private void NoteTransaction(BinlogEvent binlogEvent, string file)
+    {
+        switch (binlogEvent)
+        {
+            case GtidEvent:
+                transaction = $"{file}:{binlogEvent.Header.Position}";
+                transactionHasGtid = true;
+                break;
+            case QueryEvent { Query: var query } when !transactionHasGtid && query.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase):
+                transaction = $"{file}:{binlogEvent.Header.Position}";
+                break;
+            case XidEvent:
+            case QueryEvent { Query: var query } when query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase):
+                transactionHasGtid = false;
+                break;
+        }
+    }
+
+    /// <summary>The schema a rows event was bound to (the server's, when its columns match), for ConvertTo-DtsSql's keys.</summary>
+    private TableSchema? SchemaOf(TableMapEvent map) =>
+        schema?.Find(map.Database, map.Table) is { } known && known.Columns.Count == map.Columns.Count
+            && known.Columns.Select(c => c.Name).SequenceEqual(map.Columns.Select(c => c.Name)) ? known : null;
 
     /// <summary>Each table's schema mismatch once.</summary>
     private void DrainWarnings()

@@ -118,6 +118,22 @@ Describe 'Get-DtsBinlogEvent from a server' {
         (Get-DtsBinlogEvent @common -Stop ([datetime]::Now.AddDays(1))).Count | Should -Be $all.Count
     }
 
+    It 'starts at the first transaction written at or after a time, from a server or a file' {
+        $server.Sql('CREATE TABLE IF NOT EXISTS shop.timed (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO shop.timed VALUES (1);')
+        $last = [long]$server.Sql('SELECT UNIX_TIMESTAMP()')
+        $deadline = (Get-Date).AddSeconds(10)
+        while ([long]$server.Sql('SELECT UNIX_TIMESTAMP()') -le $last -and (Get-Date) -lt $deadline) { }
+        $from = [DateTimeOffset]::FromUnixTimeSeconds([long]$server.Sql('SELECT UNIX_TIMESTAMP()'))
+        $server.Sql('INSERT INTO shop.timed VALUES (2), (3);')
+        $rows = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $from.ToString('o') -Table timed -Type Insert
+        $rows.Rows.id | Should -Be @(2, 3)
+
+        $file = Join-Path $server.DataDirectory (($start -split ':')[0])
+        (Get-DtsBinlogEvent -Path $file -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $from.ToString('o') -Table timed -Type Insert).Rows.id | Should -Be @(2, 3)
+        $second = (Get-DtsBinlogEvent -Path $file | Select-Object -Skip 5 -First 1).Position
+        (Get-DtsBinlogEvent -Path $file -Start $second -Count 1).Position | Should -Be $second
+    }
+
     It 'shows a table whose structure changed since by position, with one warning' {
         $events = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $start -Table changed -Type Insert -WarningVariable warned -WarningAction SilentlyContinue
         $events.Rows[0].'@1' | Should -Be 1

@@ -13,6 +13,9 @@ public sealed partial record BinlogStart
 
     public bool FromOldest { get; private init; }
 
+    /// <summary>For a reader: the first transaction written at or after this time (read from the oldest binlog, skipped up to it).</summary>
+    public DateTimeOffset? Time { get; private init; }
+
     public static BinlogStart Current { get; } = new();
 
     public static BinlogStart Oldest { get; } = new() { FromOldest = true };
@@ -46,12 +49,37 @@ public sealed partial record BinlogStart
             return Oldest;
         }
 
-        return MariaDbGtids().IsMatch(value) || MySqlGtidStart().IsMatch(value)
-            ? AtGtid(value)
-            : At(BinlogPosition.Parse(value));
+        if (MariaDbGtids().IsMatch(value) || MySqlGtidStart().IsMatch(value))
+        {
+            return AtGtid(value);
+        }
+
+        // A position is file:offset, one colon and no space: a date and time is never taken for one.
+        return PositionText().IsMatch(value) ? At(BinlogPosition.Parse(value)) : throw Invalid(value);
     }
 
-    public override string ToString() => Position?.ToString() ?? GtidSet ?? (FromOldest ? "oldest" : "current");
+    /// <summary>As <see cref="Parse"/>, or a date and time (ISO 8601, or as this culture writes it): see <see cref="Time"/>.</summary>
+    public static BinlogStart ParseForReader(string? text)
+    {
+        var value = text?.Trim() ?? "";
+        try
+        {
+            return Parse(value);
+        }
+        catch (DtsInputException) when (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeLocal, out var time)
+            || DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.CurrentCulture, System.Globalization.DateTimeStyles.AssumeLocal, out time))
+        {
+            return new() { FromOldest = true, Time = time };
+        }
+    }
+
+    private static DtsInputException Invalid(string text) =>
+        new($"'{text}' is not a binlog position.", "Give file:position, e.g. mysql-bin.000042:4 (see SHOW BINARY LOGS on the source), or a GTID set.");
+
+    public override string ToString() => Position?.ToString() ?? GtidSet ?? Time?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? (FromOldest ? "oldest" : "current");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[^\s:]+:\d+$")]
+    private static partial System.Text.RegularExpressions.Regex PositionText();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,10}-\d{1,10}-\d{1,20}(,\s*\d{1,10}-\d{1,10}-\d{1,20})*$")]
     private static partial System.Text.RegularExpressions.Regex MariaDbGtids();

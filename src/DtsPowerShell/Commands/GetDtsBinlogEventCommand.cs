@@ -25,6 +25,8 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     private LiveSchemaSource? schema;
     private string? transaction;
     private bool transactionHasGtid;
+    private DateTimeOffset? skipUntil;
+    private ulong skipBefore;
     private int written;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ServerSet, HelpMessage = "The server to read from: host or host:port.")]
@@ -56,8 +58,10 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    [Parameter(ParameterSetName = ServerSet, HelpMessage = "Where to start: file:position, a GTID set, 'oldest' or 'current' (default).")]
+    [Parameter(ParameterSetName = ServerSet, HelpMessage = "Where to start: file:position, a GTID set, a date and time, 'oldest' or 'current' (default).")]
     [Parameter(ParameterSetName = JobSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = PathJobSet)]
     public string? Start { get; set; }
 
     [Parameter(HelpMessage = "Where to stop: file:position (events that begin before it), a GTID (after its transaction), or a date and time (events written before it).")]
@@ -102,7 +106,9 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                 var text => BinlogStop.Parse(text.ToString() ?? ""),
             };
             written = 0;
-            var start = BinlogStart.Parse(Start);
+            var start = BinlogStart.ParseForReader(Start);
+            skipUntil = start.Time;
+            skipBefore = 0;
             var settings = Connection();
             using var schemaConnection = settings is null ? null : MySqlConnectionFactory.Create(settings, TimeSpan.FromSeconds(TimeoutSec));
             schemaConnection?.Open();
@@ -118,6 +124,12 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             };
             if (ParameterSetName is PathSet or PathJobSet)
             {
+                if (start.GtidSet is not null)
+                {
+                    throw new DtsInputException("A file is not read from a GTID.", "Give -Start an offset in the file (as file:offset, e.g. the Position of an event), or a date and time.");
+                }
+
+                skipBefore = start.Position?.Position ?? 0;
                 ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), bind);
             }
             else
@@ -176,7 +188,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             Decoder = new BinlogEventDecoder
             {
                 TableMapped = bind ?? (map => unnamed |= map.Columns.Any(c => c.Name is null)),
-                DecodeRowsOf = filter.IsEmpty ? null : filter.WantsRowsOf,
+                DecodeRowsOf = DecodeRowsOf,
             },
         };
         var file = System.IO.Path.GetFileName(path);
@@ -206,7 +218,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             // At the end of the binlog the server's heartbeat says so: sooner when the call is to end there.
             HeartbeatPeriod = TimeSpan.FromSeconds(end is null ? 5 : 1),
             TableMapped = bind,
-            DecodeRowsOf = filter.IsEmpty ? null : filter.WantsRowsOf,
+            DecodeRowsOf = DecodeRowsOf,
         };
         var client = new BinlogClient(settings, options, logger);
         var events = client.StreamAsync(start, CancellationToken).GetAsyncEnumerator(CancellationToken);
@@ -254,6 +266,12 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     /// <summary>Writes the event if it is wanted and before the stop; false when reading ends with it.</summary>
     private bool Offer(BinlogEvent binlogEvent, string file, BinlogStop? end)
     {
+        if (Skipped(binlogEvent))
+        {
+            NoteTransaction(binlogEvent, file);
+            return true;
+        }
+
         var (write, ends) = stop?.Check(binlogEvent, file) ?? (true, false);
         if (end is not null && !ends)
         {
@@ -288,6 +306,37 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         }
     }
 
+    /// <summary>
+    /// Whether the event comes before -Start: before an offset in a file, or before the first transaction written at or
+    /// after a time (read without its rows decoded).
+    /// </summary>
+    private bool Skipped(BinlogEvent binlogEvent)
+    {
+        if (skipBefore > 0 && binlogEvent.Header.NextPosition != 0)
+        {
+            if (binlogEvent.Header.Position < skipBefore)
+            {
+                return true;
+            }
+
+            skipBefore = 0;
+        }
+
+        if (skipUntil is not { } time)
+        {
+            return false;
+        }
+
+        var begins = binlogEvent is GtidEvent || (binlogEvent is QueryEvent { Query: var query } && !transactionHasGtid && !query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase));
+        if (begins && binlogEvent.Header.Time >= time)
+        {
+            skipUntil = null;
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Where the current transaction began: its GTID event, or its BEGIN where the server writes no GTIDs.</summary>
     private void NoteTransaction(BinlogEvent binlogEvent, string file)
     {
@@ -311,6 +360,9 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     private TableSchema? SchemaOf(TableMapEvent map) =>
         schema?.Find(map.Database, map.Table) is { } known && known.Columns.Count == map.Columns.Count
             && known.Columns.Select(c => c.Name).SequenceEqual(map.Columns.Select(c => c.Name)) ? known : null;
+
+    /// <summary>Rows are decoded only past -Start's time and for the tables the filter wants.</summary>
+    private bool DecodeRowsOf(TableMapEvent map) => skipUntil is null && filter.WantsRowsOf(map);
 
     /// <summary>Each table's schema mismatch once.</summary>
     private void DrainWarnings()

@@ -41,8 +41,11 @@ public sealed class BinlogEventView
 
     public string? Query { get; private init; }
 
-    /// <summary>For row events: one object per row; updates have Before and After.</summary>
-    public PSObject[]? Rows { get; private init; }
+    /// <summary>For row events: one object per row; updates have Before and After. Made on first use: a pipeline that only counts or groups events never pays for them.</summary>
+    public object[]? Rows => rows ??= rowsEvent?.Rows.Select(r => Row(rowsEvent, r)).ToArray();
+
+    private RowsEvent? rowsEvent;
+    private object[]? rows;
 
     /// <summary>The Position of the event that began the event's transaction (its GTID or BEGIN): what ConvertTo-DtsSql groups by.</summary>
     public string? Transaction { get; private init; }
@@ -50,7 +53,10 @@ public sealed class BinlogEventView
     public BinlogEvent Event { get; }
 
     /// <summary>For row events: the table's schema as the reader knew it (its key above all), or null.</summary>
-    internal TableSchema? Schema { get; private init; }
+    internal TableSchema? Schema => schema ??= rowsEvent is null ? null : schemaOf?.Invoke(rowsEvent.Table) ?? TableSchema.FromTableMap(rowsEvent.Table);
+
+    private Func<TableMapEvent, TableSchema?>? schemaOf;
+    private TableSchema? schema;
 
     public static BinlogEventView From(BinlogEvent binlogEvent, string file, string? transaction = null, Func<TableMapEvent, TableSchema?>? schemaOf = null) => binlogEvent switch
     {
@@ -58,9 +64,9 @@ public sealed class BinlogEventView
         {
             Database = rows.Table.Database,
             Table = rows.Table.Table,
-            Rows = rows.Rows.Select(r => Row(rows, r)).ToArray(),
+            rowsEvent = rows,
             Transaction = transaction,
-            Schema = schemaOf?.Invoke(rows.Table) ?? TableSchema.FromTableMap(rows.Table),
+            schemaOf = schemaOf,
         },
         TableMapEvent map => new BinlogEventView(binlogEvent, file) { Database = map.Database, Table = map.Table },
         QueryEvent query => new BinlogEventView(binlogEvent, file) { Database = query.Database, Query = query.Query },
@@ -71,34 +77,47 @@ public sealed class BinlogEventView
         _ => new BinlogEventView(binlogEvent, file),
     };
 
-    private static PSObject Row(RowsEvent rows, RowChange change)
+    private static object Row(RowsEvent rows, RowChange change) => rows.Kind != RowsEventKind.Update
+        ? Image(rows.Table, change.After ?? change.Before!)
+        : new BinlogRowUpdate(Image(rows.Table, change.Before!), Image(rows.Table, change.After!));
+
+    private static object Image(TableMapEvent table, object?[] values)
     {
-        if (rows.Kind != RowsEventKind.Update)
+        var absent = false;
+        var present = new object?[values.Length];
+        for (var i = 0; i < values.Length; i++)
         {
-            return Image(rows.Table, change.After ?? change.Before!);
+            absent |= ReferenceEquals(values[i], RowImage.Absent);
+            present[i] = Present(table.Columns[i], values[i]);
         }
 
-        var row = new PSObject();
-        row.Properties.Add(new PSNoteProperty("Before", Image(rows.Table, change.Before!)));
-        row.Properties.Add(new PSNoteProperty("After", Image(rows.Table, change.After!)));
-        return row;
+        return absent ? PartialImage(table, values) : BinlogRow.Create(table.Database, table.Table, Names(table), present);
     }
 
-    private static PSObject Image(TableMapEvent table, object?[] values)
+    /// <summary>A partial row image (binlog_row_image MINIMAL or NOBLOB): only the columns it holds, as note properties.</summary>
+    private static PSObject PartialImage(TableMapEvent table, object?[] values)
     {
         var image = new PSObject();
         for (var i = 0; i < values.Length; i++)
         {
-            if (ReferenceEquals(values[i], RowImage.Absent))
+            if (!ReferenceEquals(values[i], RowImage.Absent))
             {
-                continue;
+                image.Properties.Add(new PSNoteProperty(table.Columns[i].Name ?? $"@{i + 1}", Present(table.Columns[i], values[i])));
             }
-
-            var column = table.Columns[i];
-            image.Properties.Add(new PSNoteProperty(column.Name ?? $"@{i + 1}", Present(column, values[i])));
         }
 
         return image;
+    }
+
+    private static string[] Names(TableMapEvent table)
+    {
+        var names = new string[table.Columns.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = table.Columns[i].Name ?? $"@{i + 1}";
+        }
+
+        return names;
     }
 
     private static object? Present(ColumnInfo column, object? value) => value switch

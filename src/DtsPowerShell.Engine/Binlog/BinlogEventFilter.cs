@@ -13,6 +13,7 @@ namespace DtsPowerShell.Engine.Binlog;
 public sealed class BinlogEventFilter
 {
     private static readonly string[] RowKinds = [nameof(RowsEventKind.Insert), nameof(RowsEventKind.Update), nameof(RowsEventKind.Delete)];
+    private static readonly string[] KindNames = Enum.GetNames<RowsEventKind>();
     private readonly Regex[] databases;
     private readonly (Regex? Database, Regex Table)[] tables;
     private readonly HashSet<string> kinds;
@@ -35,17 +36,25 @@ public sealed class BinlogEventFilter
 
     public bool IsEmpty => databases.Length == 0 && tables.Length == 0 && kinds.Count == 0;
 
-    /// <summary>Whether rows of this table are wanted (a decoder skips the others unread).</summary>
+    /// <summary>Whether rows of this table are wanted (a decoder skips the others unread); asked for every rows event, so answered once per table.</summary>
     public bool WantsRowsOf(TableMapEvent map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        return MatchesTable(map.Database, map.Table) && (kinds.Count == 0 || RowKinds.Any(kinds.Contains));
+        if (!wanted.TryGetValue((map.Database, map.Table), out var wants))
+        {
+            wants = MatchesTable(map.Database, map.Table) && (kinds.Count == 0 || RowKinds.Any(kinds.Contains));
+            wanted[(map.Database, map.Table)] = wants;
+        }
+
+        return wants;
     }
+
+    private readonly Dictionary<(string, string), bool> wanted = [];
 
     public bool Includes(BinlogEvent binlogEvent) => binlogEvent switch
     {
         FilteredRowsEvent => false,
-        RowsEvent rows => MatchesTable(rows.Table.Database, rows.Table.Table) && (kinds.Count == 0 || kinds.Contains(rows.Kind.ToString())),
+        RowsEvent rows => WantsRowsOf(rows.Table) && (kinds.Count == 0 || kinds.Contains(KindNames[(int)rows.Kind])),
         QueryEvent query when IsEmpty => true,
         QueryEvent query => Statement(query),
         _ => IsEmpty,

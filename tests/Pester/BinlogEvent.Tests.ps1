@@ -149,6 +149,7 @@ Describe 'Get-DtsBinlogEvent from a server' {
         $plain = Get-DtsBinlogEvent -Path $file -Table items -Type Insert -WarningVariable warned -WarningAction SilentlyContinue
         $plain.Rows[0].'@1' | Should -Be 1
         "$warned" | Should -Match '-Server and -Credential, or -Job'
+        { Get-DtsBinlogEvent -Path $file -Server $server.Address } | Should -Throw '*without -Credential*'
     }
 
     It 'fails with the server''s reason and a remedy for a start position the server does not have' {

@@ -176,6 +176,11 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             return null;
         }
 
+        if (Credential == PSCredential.Empty)
+        {
+            throw new DtsInputException($"-Server {Server} is given without -Credential.", "Give -Credential: an account on the server that may read its schema (SELECT on the tables).");
+        }
+
         var caFile = SslCa is null ? null : TrustedAuthority.Validate(SessionState.Path.GetUnresolvedProviderPathFromPSPath(SslCa), SslMode, "SslCa");
         return new ConnectionSettings(ServerEndpoint.Parse(Server, "Server"), Credential.UserName, Credential.GetNetworkCredential().Password, SslMode, caFile);
     }

@@ -24,6 +24,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     private BinlogStop? stop;
     private LiveSchemaSource? schema;
     private string? transaction;
+    private (string File, uint Position)? transactionAt;
     private bool transactionHasGtid;
     private DateTimeOffset? skipUntil;
     private ulong skipBefore;
@@ -106,6 +107,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                 var text => BinlogStop.Parse(text.ToString() ?? ""),
             };
             written = 0;
+            (transaction, transactionAt, transactionHasGtid) = (null, null, false);
             var start = BinlogStart.ParseForReader(Start);
             skipUntil = start.Time;
             skipBefore = 0;
@@ -235,7 +237,9 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                 bool more;
                 try
                 {
-                    more = events.MoveNextAsync().AsTask().GetAwaiter().GetResult();
+                    // Most events are already in the buffer: no task is made for them.
+                    var next = events.MoveNextAsync();
+                    more = next.IsCompletedSuccessfully ? next.Result : next.AsTask().GetAwaiter().GetResult();
                 }
                 catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
                 {
@@ -297,7 +301,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         NoteTransaction(binlogEvent, file);
         if (filter.Includes(binlogEvent))
         {
-            WriteObject(BinlogEventView.From(binlogEvent, file, transaction, SchemaOf));
+            WriteObject(BinlogEventView.From(binlogEvent, file, Transaction(), SchemaOf));
             written++;
         }
 
@@ -305,7 +309,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         {
             foreach (var inner in payload.Events.Where(filter.Includes))
             {
-                WriteObject(BinlogEventView.From(inner, file, transaction, SchemaOf));
+                WriteObject(BinlogEventView.From(inner, file, Transaction(), SchemaOf));
                 written++;
             }
         }
@@ -342,17 +346,23 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         return true;
     }
 
+    /// <summary>The current transaction's mark, written out only for the events written.</summary>
+    private string? Transaction() =>
+        transaction ??= transactionAt is { } at ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{at.File}:{at.Position}") : null;
+
     /// <summary>Where the current transaction began: its GTID event, or its BEGIN where the server writes no GTIDs.</summary>
     private void NoteTransaction(BinlogEvent binlogEvent, string file)
     {
         switch (binlogEvent)
         {
             case GtidEvent:
-                transaction = $"{file}:{binlogEvent.Header.Position}";
+                transactionAt = (file, binlogEvent.Header.Position);
+                transaction = null;
                 transactionHasGtid = true;
                 break;
             case QueryEvent { Query: var query } when !transactionHasGtid && query.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase):
-                transaction = $"{file}:{binlogEvent.Header.Position}";
+                transactionAt = (file, binlogEvent.Header.Position);
+                transaction = null;
                 break;
             case XidEvent:
             case QueryEvent { Query: var query } when query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase):

@@ -19,7 +19,7 @@ internal static class QueryParser
         var status = new SpanReader(reader.ReadBytes(statusLength));
         var database = Encoding.UTF8.GetString(reader.ReadBytes(databaseLength));
         reader.Skip(1);
-        var query = Encoding.UTF8.GetString(compressed ? MariaDbCompression.DecompressEvent(reader.Rest) : reader.Rest);
+        ReadOnlySpan<byte> queryBytes = compressed ? MariaDbCompression.DecompressEvent(reader.Rest) : reader.Rest;
 
         ulong? sqlMode = null;
         ushort? charsetClient = null, collationConnection = null, collationServer = null;
@@ -67,6 +67,8 @@ internal static class QueryParser
             }
         }
 
+        // The text is in the client's character set (a latin1 client's DDL carries latin1 labels and defaults).
+        var query = (charsetClient is { } client && Columns.CharacterSets.ForCollation(client) is { } encoding ? encoding : Encoding.UTF8).GetString(queryBytes);
         return new QueryEvent(header, threadId, seconds, errorCode, database, query, sqlMode, charsetClient, collationConnection, collationServer, timeZone);
     }
 }

@@ -238,6 +238,22 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task AStatementIsReadInItsClientsCharacterSet()
+    {
+        const string db = "client_latin1";
+        var source = servers.Source;
+        source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT PRIMARY KEY) ENGINE=InnoDB;");
+        var job = CreateJob(source, [db]);
+        var (worker, run) = await StartAsync(job, source);
+        // The client sends these bytes as latin1: the source stores what latin1 makes of them, and so must the target.
+        source.Sql($"SET NAMES latin1; ALTER TABLE {db}.t ADD COLUMN e ENUM('Grüße', 'ß') NOT NULL DEFAULT 'ß' COMMENT 'Ünïcode'; INSERT INTO {db}.t (id) VALUES (1);");
+        WaitUntilEqual(source, $"{db}.t", $"{db}.t", worker);
+        Assert.Equal(SyncServers.Structure(source, $"{db}.t"), SyncServers.Structure(servers.Target, $"{db}.t"));
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+    }
+
+    [Fact]
     public async Task ARenamedDatabaseIsRewrittenInViewAndRoutineBodies()
     {
         const string db = "body_src";

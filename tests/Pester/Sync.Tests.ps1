@@ -158,6 +158,14 @@ Import-Module '$manifest'
         $failed = Get-DtsSyncStatus -Name 'ddl' -StatePath $statePath
         $failed.LastError | Should -Match 'CREATE TABLE ddl.copy copies ddl_other.tpl'
         $failed.WorkerProcessId | Should -BeNullOrEmpty
+
+        # Removed with its bookkeeping on the target: the synced table stays, the job's own rows and scratch database go.
+        $target.Sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '_dts_ddl_$($failed.Id)'") | Should -Be '1'
+        Remove-DtsSyncJob -Name 'ddl' -CleanTarget -StatePath $statePath -Confirm:$false
+        Get-DtsSyncJob -Name 'ddl' -StatePath $statePath -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $target.Sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '_dts_ddl_$($failed.Id)'") | Should -Be '0'
+        $target.Sql("SELECT (SELECT COUNT(*) FROM _dts.sync_checkpoint WHERE job_id = '$($failed.Id)') + (SELECT COUNT(*) FROM _dts.table_schema WHERE job_id = '$($failed.Id)') + (SELECT COUNT(*) FROM _dts.ddl_history WHERE job_id = '$($failed.Id)')") | Should -Be '0'
+        $target.Sql('SELECT COUNT(*) FROM ddl.t') | Should -Be '2'
     }
 
     It 'syncs only changes from a given position with -InitialSync None' {

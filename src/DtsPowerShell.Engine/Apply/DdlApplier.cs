@@ -39,8 +39,8 @@ public sealed partial class DdlApplier(
     private const int AccessDenied = 1227;
     private readonly bool mariaDb = ServerVersion.Parse(target.ServerVersion).IsMariaDb;
     private readonly List<Handled> handled = [];
-    private readonly string renameMarker = QualifiedName.Quote(DtsObjects.Database) + "." + QualifiedName.Quote($"rename_mark_{jobId}_before");
-    private readonly string renamedMarker = QualifiedName.Quote(DtsObjects.Database) + "." + QualifiedName.Quote($"rename_mark_{jobId}_after");
+    private readonly string renameMarker = QualifiedName.Quote(DtsObjects.Database) + "." + QualifiedName.Quote(DtsObjects.RenameMarkerTable(jobId, renamed: false));
+    private readonly string renamedMarker = QualifiedName.Quote(DtsObjects.Database) + "." + QualifiedName.Quote(DtsObjects.RenameMarkerTable(jobId, renamed: true));
 
     /// <summary>
     /// Reads a statement that begins at <paramref name="at"/> and decides what to do with it: null when it does not

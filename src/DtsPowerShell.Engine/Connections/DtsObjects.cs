@@ -24,6 +24,9 @@ public static class DtsObjects
     /// <summary>The target database where a job works out what a DDL statement does to a table (its name followed by the job's id).</summary>
     public const string ScratchDatabasePrefix = "_dts_ddl_";
 
+    /// <summary>The marker table a job's RENAME TABLE moves from the first name to the second in the same statement, in <see cref="Database"/> on the target.</summary>
+    public static string RenameMarkerTable(string jobId, bool renamed) => $"rename_mark_{jobId}_{(renamed ? "after" : "before")}";
+
     /// <summary>The source table the job writes a heartbeat to, so latency is measured rather than guessed.</summary>
     public const string HeartbeatTable = "_##dts_mysql_heartbeat##_";
 

@@ -52,6 +52,7 @@ public sealed class MariaDbServer : IDisposable
         {
             var dataDirectory = Path.Combine(Path.GetTempPath(), $"dts-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
             ServerTemplate.CopyTo(template, dataDirectory);
+            Directory.CreateDirectory(TemporaryDirectory(dataDirectory));
             var port = FreePort();
             var serverId = options.ServerId != 0 ? options.ServerId : Interlocked.Increment(ref nextServerId);
             var startInfo = StartInfo(options, dataDirectory, port, serverId);
@@ -166,6 +167,7 @@ public sealed class MariaDbServer : IDisposable
         process.Dispose();
         try
         {
+            Directory.Delete(TemporaryDirectory(DataDirectory), recursive: true);
             Directory.Delete(DataDirectory, recursive: true);
         }
         catch (IOException)
@@ -199,6 +201,9 @@ public sealed class MariaDbServer : IDisposable
         return started;
     }
 
+    /// <summary>Beside the data directory, not in it (a directory there would be a database).</summary>
+    private static string TemporaryDirectory(string dataDirectory) => dataDirectory + ".tmp";
+
     private static ProcessStartInfo StartInfo(MariaDbServerOptions options, string dataDirectory, int port, int serverId)
     {
         var start = new ProcessStartInfo(MariaDbBinaries.Server) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -214,6 +219,9 @@ public sealed class MariaDbServer : IDisposable
             "--skip-name-resolve",
             $"--server-id={serverId}",
             $"--lower-case-table-names={options.LowerCaseTableNames}",
+            // Its own temporary directory: a server starting up deletes every #sql file in its tmpdir, so with a
+            // shared /tmp, servers started in parallel tests deleted each other's live temporary tables.
+            $"--tmpdir={TemporaryDirectory(dataDirectory)}",
         };
         args.AddRange(ServerTemplate.LightweightOptions);
         if (options.BinlogEnabled)

@@ -48,9 +48,11 @@ INSERT INTO shop.orders SELECT seq, CONCAT('order ', seq) FROM shop.seq_2_to_200
     $status | Out-String -Width 160 | Out-Host
     if ($status.State -ne 'Synchronizing') { throw "The job is $($status.State): $($status.LastError)" }
 
-    Write-Host 'Changing the source while the job runs (inserts, updates, deletes):'
+    Write-Host 'Changing the source while the job runs (inserts, updates, deletes, and a column added after the mapped one):'
     foreach ($i in 1..20) {
         $source.Sql("INSERT INTO shop.customers VALUES ($(100 + $i), 'Customer $i', 'c$i@example.com'); UPDATE shop.orders SET note = 'changed $i' WHERE id = $(10 * $i); DELETE FROM shop.orders WHERE id = $(15000 + $i);") | Out-Null
+        if ($i -eq 10) { $source.Sql("ALTER TABLE shop.orders ADD COLUMN shipped DATE NULL AFTER note") | Out-Null }
+        if ($i -gt 10) { $source.Sql("UPDATE shop.orders SET shipped = '2026-11-30' WHERE id = $(10 * $i)") | Out-Null }
     }
 
     $tables = @(@{ Source = 'shop.customers'; Target = 'shop_copy.customers' }, @{ Source = 'shop.orders'; Target = 'shop_copy.orders' })
@@ -66,6 +68,12 @@ INSERT INTO shop.orders SELECT seq, CONCAT('order ', seq) FROM shop.seq_2_to_200
     Write-Host 'Every synced table equals the source (CHECKSUM TABLE and row count):'
     $tables | ForEach-Object { [pscustomobject]@{ Source = $_.Source; Target = $_.Target; Checksum = Get-Fingerprint $target $_.Target } } | Format-Table | Out-Host
     Write-Host "Order 10 on the target, its note column mapped to remark: $($target.Sql('SELECT id, remark FROM shop_copy.orders WHERE id = 10'))"
+    Write-Host "The ALTER as the target ran it, and the orders table there now:"
+    # The worker writes its status once a second: the statement shows there within a second of being applied.
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    while (-not (Get-DtsSyncStatus -Name 'demo' -StatePath $statePath).RecentStatements -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+    (Get-DtsSyncStatus -Name 'demo' -StatePath $statePath).RecentStatements | Format-Table SourceTime, Outcome, TargetStatement -Wrap | Out-String -Width 160 | Out-Host
+    Write-Host ($target.Sql('SHOW CREATE TABLE shop_copy.orders') -split "`t")[1].Replace('\n', "`n")
 
     Write-Host 'Stopping the job:'
     Stop-DtsSync -Name 'demo' -StatePath $statePath | Out-String -Width 160 | Out-Host

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.Engine.Connections;
@@ -20,7 +19,7 @@ namespace DtsPowerShell.Engine.Apply;
 /// transaction, <see cref="SaveAsync"/> saves the tracked schema and the history in the transaction of the checkpoint
 /// past it, and clears the mark.
 /// </summary>
-public sealed partial class DdlApplier(
+public sealed class DdlApplier(
     MySqlConnection target,
     string jobId,
     SchemaTracker tracker,
@@ -153,7 +152,7 @@ public sealed partial class DdlApplier(
             {
                 await ExecuteAsync(statement, defaultDatabase, query, cancellationToken).ConfigureAwait(false);
             }
-            catch (MySqlException e) when (e.Number >= 1000 && target.State == System.Data.ConnectionState.Open)
+            catch (MySqlException e) when (e.IsRefusalOn(target))
             {
                 // The server answered with an error: the statement did not run. Without the mark, a target mended by hand
                 // after this is not taken for one where it ran.
@@ -203,11 +202,11 @@ public sealed partial class DdlApplier(
             {
                 await RunAsync(statement, cancellationToken).ConfigureAwait(false);
             }
-            catch (MySqlException e) when (e.Number == AccessDenied && Definer().IsMatch(statement))
+            catch (MySqlException e) when (e.Number == AccessDenied && DdlRewriter.DefinerClause(statement) is not null)
             {
                 // The target account may not create objects for another user: they run as the account that creates them.
                 log.LogWarning("The target refused the statement's DEFINER ({Error}); it is applied without it.", e.Message);
-                await RunAsync(Definer().Replace(statement, "", 1), cancellationToken).ConfigureAwait(false);
+                await RunAsync(DdlRewriter.WithoutDefiner(statement), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -223,6 +222,16 @@ public sealed partial class DdlApplier(
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // How an object other than a table or view looks: its definition and times, by the family Family() gives.
+    private static readonly Dictionary<string, string> LookQueries = new(StringComparer.Ordinal)
+    {
+        ["database"] = "SELECT CONCAT_WS('|', SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db",
+        ["procedure"] = "SELECT CONCAT_WS('|', ROUTINE_DEFINITION, CREATED, LAST_ALTERED, SQL_DATA_ACCESS, SECURITY_TYPE, ROUTINE_COMMENT) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = @db AND ROUTINE_NAME = @name AND ROUTINE_TYPE = 'PROCEDURE'",
+        ["function"] = "SELECT CONCAT_WS('|', ROUTINE_DEFINITION, CREATED, LAST_ALTERED, SQL_DATA_ACCESS, SECURITY_TYPE, ROUTINE_COMMENT) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = @db AND ROUTINE_NAME = @name AND ROUTINE_TYPE = 'FUNCTION'",
+        ["trigger"] = "SELECT CONCAT_WS('|', ACTION_STATEMENT, CREATED) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = @db AND TRIGGER_NAME = @name",
+        ["event"] = "SELECT CONCAT_WS('|', EVENT_DEFINITION, CREATED, LAST_ALTERED, STATUS) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @db AND EVENT_NAME = @name",
+    };
+
     /// <summary>How the objects a statement names look on the target now: their definitions, or their absence.</summary>
     private async Task<string> LookAsync(DdlStatement statement, CancellationToken cancellationToken)
     {
@@ -230,28 +239,21 @@ public sealed partial class DdlApplier(
         for (var i = 0; i < statement.Objects.Count; i++)
         {
             var o = statement.Objects[i];
-            var (sql, kind) = Family(statement.Kind, i) switch
-            {
-                "database" => ("SELECT CONCAT_WS('|', SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", "database"),
-                var routine when routine is "PROCEDURE" or "FUNCTION" => ($"SELECT CONCAT_WS('|', ROUTINE_DEFINITION, CREATED, LAST_ALTERED, SQL_DATA_ACCESS, SECURITY_TYPE, ROUTINE_COMMENT) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = @db AND ROUTINE_NAME = @name AND ROUTINE_TYPE = '{routine}'", routine),
-                "trigger" => ("SELECT CONCAT_WS('|', ACTION_STATEMENT, CREATED) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = @db AND TRIGGER_NAME = @name", "trigger"),
-                "event" => ("SELECT CONCAT_WS('|', EVENT_DEFINITION, CREATED, LAST_ALTERED, STATUS) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @db AND EVENT_NAME = @name", "event"),
-                _ => ("", "table"),
-            };
+            var family = Family(statement.Kind, i);
             string? definition;
             try
             {
-                definition = kind == "table"
+                definition = family == "table"
                     ? await target.ShowCreateTableAsync(QualifiedName.Quote(o.Database) + "." + QualifiedName.Quote(o.Name), cancellationToken).ConfigureAwait(false)
-                    : Convert.ToString(await target.ScalarAsync(sql, cancellationToken, ("@db", o.Database), ("@name", o.Name)).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                    : Convert.ToString(await target.ScalarAsync(LookQueries[family], cancellationToken, ("@db", o.Database), ("@name", o.Name)).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
             }
-            catch (MySqlException e) when (!TransientErrorsLike(e))
+            catch (MySqlException e) when (e.IsRefusalOn(target))
             {
                 // A view whose tables are gone cannot be shown; that it cannot is its look.
                 definition = $"(unreadable: {e.Number})";
             }
 
-            look.Append(kind).Append(' ').Append(o).Append(": ").Append(string.IsNullOrEmpty(definition) ? "(none)" : definition).Append('\n');
+            look.Append(family).Append(' ').Append(o).Append(": ").Append(string.IsNullOrEmpty(definition) ? "(none)" : definition).Append('\n');
         }
 
         return look.ToString();
@@ -260,8 +262,8 @@ public sealed partial class DdlApplier(
     private static string Family(DdlKind kind, int index) => kind switch
     {
         DdlKind.CreateDatabase or DdlKind.AlterDatabase or DdlKind.DropDatabase => "database",
-        DdlKind.CreateProcedure or DdlKind.AlterProcedure or DdlKind.DropProcedure => "PROCEDURE",
-        DdlKind.CreateFunction or DdlKind.AlterFunction or DdlKind.DropFunction => "FUNCTION",
+        DdlKind.CreateProcedure or DdlKind.AlterProcedure or DdlKind.DropProcedure => "procedure",
+        DdlKind.CreateFunction or DdlKind.AlterFunction or DdlKind.DropFunction => "function",
         DdlKind.CreateTrigger when index == 1 => "trigger",
         DdlKind.DropTrigger => "trigger",
         DdlKind.CreateEvent or DdlKind.AlterEvent or DdlKind.DropEvent => "event",
@@ -290,11 +292,6 @@ public sealed partial class DdlApplier(
             copies.Remove(name);
         }
     }
-
-    [GeneratedRegex(@"DEFINER\s*=\s*(`(?:[^`]|``)*`|'[^']*'|[^\s@]+)(@(`(?:[^`]|``)*`|'[^']*'|\S+))?\s+", RegexOptions.IgnoreCase)]
-    private static partial Regex Definer();
-
-    private static bool TransientErrorsLike(MySqlException e) => e.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired || e.Number == 0;
 
     private sealed record Handled(DdlRecord Record, IReadOnlyDictionary<(string Database, string Table), TrackedTable?> Changes);
 }

@@ -1,3 +1,4 @@
+using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Ddl;
 using DtsPowerShell.Engine.Selection;
 
@@ -35,7 +36,7 @@ public static class DdlRules
                 return new DdlDecision(DdlOutcome.Skipped, Note: "Not a statement the sync applies.");
             case DdlKind.Dml:
                 return first is not null && selection.ContainsTable(first.Database, first.Name)
-                    ? new DdlDecision(DdlOutcome.Refused, Note: $"The source logged a change to {first} as a statement ({Shorten(sql)}), which the sync cannot apply exactly. Set binlog_format=ROW on the source, make the change on the target by hand, then create the job again.")
+                    ? new DdlDecision(DdlOutcome.Refused, Note: $"The source logged a change to {first} as a statement ({SqlText.Excerpt(sql)}), which the sync cannot apply exactly. Set binlog_format=ROW on the source, make the change on the target by hand, then create the job again.")
                     : DdlDecision.Ignored;
             case DdlKind.CreateDatabase or DdlKind.AlterDatabase or DdlKind.DropDatabase:
                 return !selection.ContainsDatabase(first!.Database) ? DdlDecision.Ignored
@@ -69,7 +70,7 @@ public static class DdlRules
         switch (statement.Kind)
         {
             case DdlKind.CreateTable when statement.Objects.Count > 1 && !selection.FollowsTable(statement.Objects[1].Database, statement.Objects[1].Name):
-                return Refuse($"CREATE TABLE {table} copies {statement.Objects[1]}, which the job does not sync, so the target lacks it: {Shorten(sql)}. Create {table} on the target by hand, then create the job again.");
+                return Refuse($"CREATE TABLE {table} copies {statement.Objects[1]}, which the job does not sync, so the target lacks it: {SqlText.Excerpt(sql)}. Create {table} on the target by hand, then create the job again.");
             case DdlKind.DropTable when selected.Count < statement.Objects.Count:
                 return Apply("DROP TABLE IF EXISTS " + string.Join(", ", selected.Select(o => TargetName(o, mapping))));
             default:
@@ -160,7 +161,7 @@ public static class DdlRules
         {
             if (mapping.RenamesWithin(database))
             {
-                return Refuse($"{Verb(statement.Kind)} {statement.Objects[^1]} has a body that may name tables or columns the job renames on the target, which the sync does not rewrite inside bodies: {Shorten(sql)}. Create it on the target by hand under the target's names, then create the job again.");
+                return Refuse($"{Verb(statement.Kind)} {statement.Objects[^1]} has a body that may name tables or columns the job renames on the target, which the sync does not rewrite inside bodies: {SqlText.Excerpt(sql)}. Create it on the target by hand under the target's names, then create the job again.");
             }
 
             text = DdlRewriter.RenameQualifiers(sql, statement, db => selection.ContainsDatabase(db) && mapping.TargetDatabase(db) is var m && m != db ? m : null, ansiQuotes);
@@ -212,20 +213,6 @@ public static class DdlRules
 
     private static DdlDecision Refuse(string note) => new(DdlOutcome.Refused, Note: note);
 
-    private static string Verb(DdlKind kind) => kind switch
-    {
-        DdlKind.CreateDatabase => "CREATE DATABASE",
-        DdlKind.AlterDatabase => "ALTER DATABASE",
-        DdlKind.DropDatabase => "DROP DATABASE",
-        DdlKind.CreateTable => "CREATE TABLE",
-        DdlKind.AlterTable => "ALTER TABLE",
-        DdlKind.DropTable => "DROP TABLE",
-        DdlKind.RenameTable => "RENAME TABLE",
-        DdlKind.TruncateTable => "TRUNCATE TABLE",
-        DdlKind.CreateIndex => "CREATE INDEX",
-        DdlKind.DropIndex => "DROP INDEX",
-        _ => System.Text.RegularExpressions.Regex.Replace(kind.ToString(), "(?<=[a-z])(?=[A-Z])", " ").ToUpperInvariant(),
-    };
-
-    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+    /// <summary>The statement's words: AlterTable as ALTER TABLE.</summary>
+    private static string Verb(DdlKind kind) => System.Text.RegularExpressions.Regex.Replace(kind.ToString(), "(?<=[a-z])(?=[A-Z])", " ").ToUpperInvariant();
 }

@@ -62,8 +62,7 @@ public sealed class BinlogEventFilter
 
     private bool Statement(QueryEvent query)
     {
-        var text = query.Query.TrimStart();
-        if (text.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase) || text.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase))
+        if (query.IsTransactionControl)
         {
             return false;
         }

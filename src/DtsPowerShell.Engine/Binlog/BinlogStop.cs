@@ -83,7 +83,7 @@ public sealed class BinlogStop
                 gtidSeen = true;
                 return (true, false);
             case XidEvent when gtidSeen:
-            case QueryEvent { Query: var q } when gtidSeen && (q.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) || !q.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase)):
+            case QueryEvent { IsBegin: false } when gtidSeen:
                 return (true, true);
             default:
                 return (true, false);

@@ -61,19 +61,11 @@ public static class ChangeStream
     {
         RowsEvent rows => new RowChanges(rows),
         QueryEvent query when IsXa(query.Query) => new UnsupportedChange(query, $"an XA transaction ({query.Query})"),
-        QueryEvent query when !IsTransactionControl(query.Query) => new StatementChange(query),
+        QueryEvent { IsTransactionControl: false } query => new StatementChange(query),
         XaPrepareEvent => new UnsupportedChange(binlogEvent, "an XA transaction (XA PREPARE)"),
         UnknownEvent unknown when ChangeCarryingUnknowns.Contains(unknown.Header.Type) => new UnsupportedChange(binlogEvent, $"a {(byte)unknown.Header.Type} event (LOAD DATA in statement format, or a pre-GA rows event)"),
         _ => null,
     };
 
     private static bool IsXa(string query) => query.StartsWith("XA ", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsTransactionControl(string query)
-    {
-        var text = query.TrimStart();
-        return text.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase) || text.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) ||
-               text.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase) || text.StartsWith("SAVEPOINT", StringComparison.OrdinalIgnoreCase) ||
-               text.StartsWith("RELEASE SAVEPOINT", StringComparison.OrdinalIgnoreCase);
-    }
 }

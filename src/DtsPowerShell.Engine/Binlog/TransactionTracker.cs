@@ -77,8 +77,8 @@ internal sealed class TransactionTracker
         var ends = binlogEvent switch
         {
             XidEvent or XaPrepareEvent or TransactionPayloadEvent => true,
-            QueryEvent query when IsBegin(query.Query) => Begin(),
-            QueryEvent query => inTransaction ? IsCommit(query.Query) : true,
+            QueryEvent query when query.IsBegin => Begin(),
+            QueryEvent query => !inTransaction || query.IsCommit,
             _ => false,
         };
         if (ends)
@@ -125,12 +125,4 @@ internal sealed class TransactionTracker
             }
         }
     }
-
-    private static bool IsBegin(string query) => query.Equals("BEGIN", StringComparison.OrdinalIgnoreCase) || query.StartsWith("XA START", StringComparison.OrdinalIgnoreCase);
-
-    // ROLLBACK TO SAVEPOINT is written inside a transaction (with non-transactional changes) and ends nothing.
-    private static bool IsCommit(string query) =>
-        query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) ||
-        (query.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase) && !System.Text.RegularExpressions.Regex.IsMatch(query, @"^ROLLBACK\s+(WORK\s+)?TO\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)) ||
-        query.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase) || query.StartsWith("XA ROLLBACK", StringComparison.OrdinalIgnoreCase);
 }

@@ -46,6 +46,18 @@ public static class MySqlCommands
         return create;
     }
 
+    /// <summary>
+    /// Whether the server refused the statement: it answered with an error on a connection that is still open. A
+    /// dropped link, a timeout or a failed connect is not a refusal: the statement may or may not have run.
+    /// </summary>
+    public static bool IsRefusalOn(this MySqlException error, MySqlConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(connection);
+        return error.Number >= 1000 && connection.State == System.Data.ConnectionState.Open
+            && error.ErrorCode is not (MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired);
+    }
+
     private static MySqlCommand Command(MySqlConnection connection, string sql, MySqlTransaction? transaction, (string Name, object? Value)[] parameters)
     {
         var command = new MySqlCommand(sql, connection, transaction);

@@ -2,9 +2,16 @@ using System.Text;
 
 namespace DtsPowerShell.Engine.Connections;
 
-/// <summary>String literals for SQL sent to MySQL (identifiers: <c>QualifiedName.Quote</c>).</summary>
+/// <summary>SQL text: string literals for SQL sent to MySQL (identifiers: <c>QualifiedName.Quote</c>), and statements quoted in messages.</summary>
 public static class SqlText
 {
+    /// <summary>A statement as a message quotes it: its first 300 characters.</summary>
+    public static string Excerpt(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return sql.Length <= 300 ? sql : sql[..300] + "…";
+    }
+
     /// <summary>A string literal for a session with backslash escapes on (no NO_BACKSLASH_ESCAPES in its sql_mode), as ours are.</summary>
     public static string Quote(string value)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Ddl;
@@ -8,7 +9,7 @@ namespace DtsPowerShell.Engine.Ddl;
 /// fully qualified and back-quoted), and column names of one table. Everything else, comments and literals included,
 /// stays byte for byte.
 /// </summary>
-public static class DdlRewriter
+public static partial class DdlRewriter
 {
     /// <summary>
     /// The statement with each object <paramref name="rename"/> maps (null: left as written) replaced by its new name,
@@ -129,6 +130,24 @@ public static class DdlRewriter
         var tokens = SqlLexer.Tokenize(sql, ansiQuotes);
         return tokens.Count > 2 && tokens[^2].Is("START") && tokens[^1].Is("TRANSACTION") ? sql[..tokens[^2].Start].TrimEnd() : sql;
     }
+
+    /// <summary>The statement's <c>DEFINER = user</c> clause (<c>user@host</c> in any quoting, or CURRENT_USER), or null.</summary>
+    public static string? DefinerClause(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        var match = Definer().Match(sql);
+        return match.Success ? match.Value.Trim() : null;
+    }
+
+    /// <summary>The statement without its DEFINER clause: the object then belongs to the account that creates it.</summary>
+    public static string WithoutDefiner(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return Definer().Replace(sql, "", 1);
+    }
+
+    [GeneratedRegex(@"DEFINER\s*=\s*(`(?:[^`]|``)*`|'[^']*'|[^\s@]+)(@(`(?:[^`]|``)*`|'[^']*'|\S+))?\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex Definer();
 
     private static bool InObjectName(DdlStatement statement, SqlToken token) =>
         statement.Objects.Any(o => o.Length > 0 && token.Start >= o.Start && token.Start < o.Start + o.Length);

@@ -89,9 +89,10 @@ public sealed class ScratchDatabase
                 await connection.ExecuteAsync($"SET SESSION sql_mode = '{ReadBackMode}'", cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (MySqlException e)
+        catch (MySqlException e) when (e.IsRefusalOn(connection))
         {
-            throw new SchemaMismatchException($"The job cannot follow this statement of the source on the tables it tracks ({e.Message}): {Shorten(sql)}. " +
+            // Refused by the server: the tracked schema does not fit the statement. A dropped link is retried instead.
+            throw new SchemaMismatchException($"The job cannot follow this statement of the source on the tables it tracks ({e.Message}): {SqlText.Excerpt(sql)}. " +
                 "The schema the job holds for them differs from the source's at that point; create the job again to start from the source's present schema.");
         }
 
@@ -125,6 +126,4 @@ public sealed class ScratchDatabase
 
     private Task DropAsync(ICollection<string> tables, CancellationToken cancellationToken) => tables.Count == 0 ? Task.CompletedTask :
         connection.ExecuteAsync($"DROP TABLE IF EXISTS {string.Join(",", tables.Select(t => QualifiedName.Quote(Name) + "." + QualifiedName.Quote(t)))}", cancellationToken);
-
-    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

@@ -22,11 +22,6 @@ public sealed class TableMapBinder
     private readonly Func<string, string, TableSchema?> schemaOf;
     private readonly IReadOnlyDictionary<string, int> collationIds;
 
-    public TableMapBinder(IEnumerable<TableSchema> tables, IReadOnlyDictionary<string, int> collationIds)
-        : this(tables.ToDictionary(t => (t.Database, t.Name)) is var known ? (d, t) => known.GetValueOrDefault((d, t)) : null!, collationIds)
-    {
-    }
-
     /// <param name="schemaOf">The schema of a table as of the map being bound (the tracked schema), or null for a table not followed.</param>
     /// <param name="collationIds">The source's collation ids by name.</param>
     /// <param name="onMismatch">

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using DtsPowerShell.Engine.Schema;
 using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Ddl;
 using DtsPowerShell.Engine.Selection;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
@@ -19,8 +20,6 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     private const int AccessDenied = 1227;
     private const int NoSuchTable = 1146;
     private const int NoSuchDefiner = 1449;
-    private const string Part = @"(?:`(?:[^`]|``)*`|[\w$]+)";
-    private const string Name = Part + @"(?:\s*\.\s*" + Part + ")?";
 
     public async Task CreateTablesAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
     {
@@ -68,17 +67,20 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
                     continue;
                 }
 
-                var match = TriggerParts().Match(create);
-                if (!match.Success)
+                // Names in the body as the target has them, the trigger and its table under theirs, the body guarded.
+                var rewritten = Rewrite(create, database);
+                var parsed = DdlParser.Parse(rewritten, database);
+                var statement = parsed.Kind == DdlKind.CreateTrigger
+                    ? DdlRewriter.GuardTriggerBody(DdlRewriter.RenameObjects(rewritten, parsed, o => o.Start == parsed.Objects[0].Start
+                        ? mapping.TargetTable(o.Database, o.Name) is var (db, table) ? new SqlObjectName(db, table) : null
+                        : new SqlObjectName(mapping.TargetDatabase(o.Database), o.Name)))
+                    : null;
+                if (statement is null)
                 {
                     log.LogWarning("Trigger {Database}.{Trigger} was not created: its definition could not be read ({Definition}).", database, name, create);
                     continue;
                 }
 
-                var table = QualifiedName.Parse(match.Groups["table"].Value, "trigger table").Parts[^1];
-                var statement = match.Groups["head"].Value + "TRIGGER " + QualifiedName.Quote(name) + " " + match.Groups["timing"].Value +
-                    " ON " + QualifiedName.Quote(mapping.TargetTable(database, table).Table) + " FOR EACH ROW " + match.Groups["order"].Value +
-                    "IF @dts_applying IS NULL THEN " + Rewrite(match.Groups["body"].Value.TrimEnd().TrimEnd(';'), database) + "; END IF";
                 await CreateAsync(mapping.TargetDatabase(database), statement, $"DROP TRIGGER IF EXISTS {QualifiedName.Quote(name)}", cancellationToken).ConfigureAwait(false);
             }
         }
@@ -186,12 +188,12 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
                 await target.ExecuteAsync(drop, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (MySqlException e) when (e.Number == AccessDenied && Definer().IsMatch(statement))
+        catch (MySqlException e) when (e.Number == AccessDenied && DdlRewriter.DefinerClause(statement) is not null)
         {
         }
 
-        log.LogWarning("Created without its DEFINER (the target account may not use it, or it does not exist there): {Statement}", Definer().Match(statement).Value.Trim());
-        await target.ExecuteAsync(Definer().Replace(statement, "", 1), cancellationToken).ConfigureAwait(false);
+        log.LogWarning("Created without its DEFINER (the target account may not use it, or it does not exist there): {Statement}", DdlRewriter.DefinerClause(statement));
+        await target.ExecuteAsync(DdlRewriter.WithoutDefiner(statement), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> WarnedAsync(int code, CancellationToken cancellationToken)
@@ -252,11 +254,4 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
 
     [GeneratedRegex(@"^CREATE DATABASE\s+(IF NOT EXISTS\s+)?`(?:[^`]|``)*`", RegexOptions.IgnoreCase)]
     private static partial Regex DatabaseHeader();
-
-    [GeneratedRegex(@"DEFINER\s*=\s*(`(?:[^`]|``)*`|'[^']*'|[^\s@]+)@(`(?:[^`]|``)*`|'[^']*'|\S+)\s+", RegexOptions.IgnoreCase)]
-    private static partial Regex Definer();
-
-    // CREATE [DEFINER=…] TRIGGER name timing event ON table FOR EACH ROW [FOLLOWS|PRECEDES other] body, names quoted or not, qualified or not.
-    [GeneratedRegex(@"^(?<head>CREATE\s+(DEFINER\s*=\s*\S+\s+)?)TRIGGER\s+(?<name>" + Name + @")\s+(?<timing>(BEFORE|AFTER)\s+(INSERT|UPDATE|DELETE))\s+ON\s+(?<table>" + Name + @")\s+FOR\s+EACH\s+ROW\s+(?<order>(FOLLOWS|PRECEDES)\s+" + Name + @"\s+)?(?<body>.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
-    private static partial Regex TriggerParts();
 }

@@ -336,7 +336,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             return false;
         }
 
-        var begins = binlogEvent is GtidEvent || (binlogEvent is QueryEvent { Query: var query } && !transactionHasGtid && !query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase));
+        var begins = binlogEvent is GtidEvent || (binlogEvent is QueryEvent { IsCommit: false } && !transactionHasGtid);
         if (begins && binlogEvent.Header.Time >= time)
         {
             skipUntil = null;
@@ -360,12 +360,12 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                 transaction = null;
                 transactionHasGtid = true;
                 break;
-            case QueryEvent { Query: var query } when !transactionHasGtid && query.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase):
+            case QueryEvent { IsBegin: true } when !transactionHasGtid:
                 transactionAt = (file, binlogEvent.Header.Position);
                 transaction = null;
                 break;
             case XidEvent:
-            case QueryEvent { Query: var query } when query.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase):
+            case QueryEvent { IsCommit: true }:
                 transactionHasGtid = false;
                 break;
         }

@@ -20,7 +20,9 @@ public sealed class SchemaTests
     {
         var schema = new TableSchema("shop", "t",
             [new ColumnSchema("id", "bigint", "bigint(20) unsigned", null, false, false), new ColumnSchema("name", "varchar", "varchar(10)", "latin1_swedish_ci", true, false)], [0], 0);
-        var binder = new TableMapBinder([schema], new Dictionary<string, int> { ["latin1_swedish_ci"] = 8 });
+        var collations = new Dictionary<string, int> { ["latin1_swedish_ci"] = 8 };
+        TableSchema? SchemaOf(string database, string table) => (database, table) == ("shop", "t") ? schema : null;
+        var binder = new TableMapBinder(SchemaOf, collations);
         var header = new BinlogEventHeader(0, BinlogEventType.TableMap, 1, 0, 0, 0);
         var map = new TableMapEvent(header, 1, "shop", "t", [new ColumnInfo(ColumnType.LongLong, 0, false), new ColumnInfo(ColumnType.VarChar, 10, true)]);
         binder.Bind(map);
@@ -33,6 +35,14 @@ public sealed class SchemaTests
         var wider = new TableMapEvent(header, 3, "shop", "t", [new ColumnInfo(ColumnType.LongLong, 0, false)]);
         Assert.Throws<SchemaMismatchException>(() => binder.Bind(wider));
         binder.Bind(new TableMapEvent(header, 4, "other", "t", [new ColumnInfo(ColumnType.Long, 0, false)]));
+
+        // A reader's binder says why and leaves the changed table by position, unnamed.
+        var reasons = new List<string>();
+        var lenient = new TableMapBinder(SchemaOf, collations, reasons.Add);
+        var changedAgain = new TableMapEvent(header, 5, "shop", "t", [new ColumnInfo(ColumnType.LongLong, 0, false), new ColumnInfo(ColumnType.Long, 0, true)]);
+        lenient.Bind(changedAgain);
+        Assert.Contains("structure changed", Assert.Single(reasons), StringComparison.Ordinal);
+        Assert.All(changedAgain.Columns, c => Assert.Null(c.Name));
     }
 
     [Fact]

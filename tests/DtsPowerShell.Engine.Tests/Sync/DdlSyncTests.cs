@@ -1,4 +1,3 @@
-using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 using DtsPowerShell.Engine.Sync;
@@ -19,7 +18,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
     public async Task AJobFarBehindReadsEveryRowWithTheColumnsItsTableHadWhenItWasWritten(bool fullRowMetadata)
     {
         var db = fullRowMetadata ? "behind_full" : "behind";
-        using var ownSource = fullRowMetadata ? MariaDbServer.Start(FullMetadata()) : null;
+        using var ownSource = fullRowMetadata ? SyncServers.StartFullMetadataSource() : null;
         var source = ownSource ?? servers.Source;
         source.Sql($"""
             CREATE DATABASE {db};
@@ -28,8 +27,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
             """);
         var job = CreateJob(source, [$"{db}.t"]);
         var (worker, run) = await StartAsync(job, source);
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
 
         // While the job is stopped: add a column, write, drop another, change a type, reorder with AFTER, write again.
         source.Sql($"""
@@ -49,8 +47,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         WaitUntilEqual(source, $"{db}.t", $"{db}.t", worker);
         Assert.Equal(SyncServers.Structure(source, $"{db}.t"), SyncServers.Structure(servers.Target, $"{db}.t"));
         Assert.Equal(source.Sql($"SELECT * FROM {db}.t ORDER BY id"), servers.Target.Sql($"SELECT * FROM {db}.t ORDER BY id"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
         Assert.Null(worker.LastError);
     }
 
@@ -135,8 +132,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         Assert.Equal("Skipped,Skipped", servers.Target.Sql($"SELECT GROUP_CONCAT(outcome ORDER BY seq) FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND (statement LIKE 'ALTER DATABASE%' OR statement LIKE 'ALTER %EVENT%')"));
         Assert.Equal("", servers.Target.Sql($"SELECT EVENT_COMMENT FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{db}' AND EVENT_NAME = 'e'"));
         Assert.Equal("Applied", servers.Target.Sql($"SELECT outcome FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND statement LIKE 'RENAME TABLE%'"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -182,8 +178,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         Assert.Equal("a_outside,b_new", servers.Target.Sql($"SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}'"));
         Assert.Equal("Skipped", servers.Target.Sql($"SELECT GROUP_CONCAT(outcome) FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND statement LIKE 'CREATE %VIEW%'"));
         Assert.Equal("0", servers.Target.Sql($"SELECT COUNT(*) FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND (statement LIKE '%other%' OR statement LIKE '%{db}.c %')"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -208,8 +203,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         Assert.Equal(source.Sql($"SELECT * FROM {db}.orders ORDER BY id"), servers.Target.Sql("SELECT * FROM mapped_dst.purchases ORDER BY id"));
         Assert.Equal(SyncServers.Structure(source, $"{db}.orders").Replace("`orders`", "`purchases`", StringComparison.Ordinal).Replace("`qty`", "`quantity`", StringComparison.Ordinal),
             SyncServers.Structure(servers.Target, "mapped_dst.purchases"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -233,8 +227,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         Assert.Equal("Grüße", servers.Target.Sql($"SELECT s FROM {db}.n"));
         Assert.Equal("1,4", servers.Target.Sql($"SELECT GROUP_CONCAT(id ORDER BY id) FROM {db}.b"));
         Assert.Equal(SyncServers.Structure(source, $"{db}.n"), SyncServers.Structure(servers.Target, $"{db}.n"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -249,8 +242,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         source.Sql($"SET NAMES latin1; ALTER TABLE {db}.t ADD COLUMN e ENUM('Grüße', 'ß') NOT NULL DEFAULT 'ß' COMMENT 'Ünïcode'; INSERT INTO {db}.t (id) VALUES (1);");
         WaitUntilEqual(source, $"{db}.t", $"{db}.t", worker);
         Assert.Equal(SyncServers.Structure(source, $"{db}.t"), SyncServers.Structure(servers.Target, $"{db}.t"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -274,8 +266,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         Assert.Equal("30", servers.Target.Sql("SELECT SUM(v) FROM body_dst.unqualified"));
         Assert.Equal("30", servers.Target.Sql("SELECT body_dst.total()"));
         Assert.Equal("0", servers.Target.Sql($"SELECT COUNT(*) FROM information_schema.VIEWS WHERE VIEW_DEFINITION LIKE '%{db}%'"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -296,8 +287,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         (worker, run) = await StartAsync(job, source);
         WaitUntilEqual(source, $"{db}.t", $"{db}.t", worker);
         Assert.Equal(SyncServers.Structure(source, $"{db}.t"), SyncServers.Structure(servers.Target, $"{db}.t"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -389,8 +379,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         source.Sql($"CREATE DATABASE {db}; CREATE TABLE {db}.t (id INT AUTO_INCREMENT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO {db}.t (v) SELECT seq FROM {db}.seq_1_to_1000;");
         var job = CreateJob(source, [db]);
         var (worker, run) = await StartAsync(job, source);
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
 
         var burst = new System.Text.StringBuilder();
         for (var i = 0; i < 100; i++)
@@ -412,8 +401,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         output.WriteLine($"100 ALTERs and 300 row changes applied from behind in {clock.Elapsed.TotalSeconds:0.00} s (worker start included).");
         Assert.Equal(SyncServers.Structure(source, $"{db}.t"), SyncServers.Structure(servers.Target, $"{db}.t"));
         Assert.Equal("100", servers.Target.Sql($"SELECT COUNT(*) FROM _dts.ddl_history WHERE job_id = '{job.Id}' AND outcome = 'Applied'"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     /// <summary>The altered table is on the target, rows equal, no shadow table left, and the job still syncing.</summary>
@@ -422,13 +410,12 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         WaitUntilEqual(source, $"{db}.t", $"{db}.t", worker);
         Assert.Equal(SyncServers.Structure(source, $"{db}.t"), SyncServers.Structure(servers.Target, $"{db}.t"));
         Assert.Equal("t", servers.Target.Sql($"SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}'"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     private SyncJob CreateJob(MariaDbServer source, string[] objects, IDictionary<string, string>? mapping = null)
     {
-        var settings = Settings(source);
+        var settings = SyncServers.SettingsOf(source);
         var selection = ObjectSelection.Parse(objects);
         return servers.Store.Jobs.Create(new SyncJobDefinition(null, settings, servers.TargetSettings, selection,
             NameMapping.Create(mapping ?? new Dictionary<string, string>(), selection), InitialSync.Schema | InitialSync.Data));
@@ -436,7 +423,7 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
 
     private async Task<(SyncWorker Worker, Task<SyncJobState> Run)> StartAsync(SyncJob job, MariaDbServer source)
     {
-        var worker = new SyncWorker(job, Settings(source), servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        var worker = new SyncWorker(job, SyncServers.SettingsOf(source), servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
         var run = worker.RunAsync(CancellationToken.None);
         SyncServers.WaitFor(() => worker.State == SyncJobState.Synchronizing || run.IsCompleted, Deadline, "the job to synchronize");
         Assert.False(run.IsCompleted, worker.LastError);
@@ -461,15 +448,6 @@ public sealed class DdlSyncTests(SyncServers servers, ITestOutputHelper output) 
         {
             return null;
         }
-    }
-
-    private static ConnectionSettings Settings(MariaDbServer server) => new(new ServerEndpoint(server.Host, server.Port), "root", "", DtsSslMode.None);
-
-    private static MariaDbServerOptions FullMetadata()
-    {
-        var options = new MariaDbServerOptions();
-        options.ExtraArguments.Add("--binlog-row-metadata=FULL");
-        return options;
     }
 
     private static string Names(MariaDbServer server, string view, string column, string db) =>

@@ -2,6 +2,7 @@ using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 using DtsPowerShell.Engine.State;
+using DtsPowerShell.Engine.Sync;
 using DtsPowerShell.TestServers;
 
 namespace DtsPowerShell.Engine.Tests.Sync;
@@ -31,9 +32,28 @@ public sealed class SyncServers : IDisposable
 
     public StateStore Store { get; }
 
-    public ConnectionSettings SourceSettings => new(new ServerEndpoint(Source.Host, Source.Port), "root", "", DtsSslMode.None);
+    public ConnectionSettings SourceSettings => SettingsOf(Source);
 
-    public ConnectionSettings TargetSettings => new(new ServerEndpoint(Target.Host, Target.Port), "root", "", DtsSslMode.None);
+    public ConnectionSettings TargetSettings => SettingsOf(Target);
+
+    /// <summary>The test's connection to a server: root over TCP, no TLS.</summary>
+    public static ConnectionSettings SettingsOf(MariaDbServer server) => new(new ServerEndpoint(server.Host, server.Port), "root", "", DtsSslMode.None);
+
+    /// <summary>A source of a test's own that writes full row metadata (binlog_row_metadata=FULL), for the tests about that setting.</summary>
+    public static MariaDbServer StartFullMetadataSource()
+    {
+        var options = new MariaDbServerOptions();
+        options.ExtraArguments.Add("--binlog-row-metadata=FULL");
+        return MariaDbServer.Start(options);
+    }
+
+    /// <summary>Asks a worker run in-process to stop, and checks that it ends Stopped.</summary>
+    public static async Task StopAsync(SyncWorker worker, Task<SyncJobState> run)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        worker.RequestStop();
+        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(90)));
+    }
 
     public SyncJob CreateJob(string[] objects, InitialSync initialSync = InitialSync.Schema | InitialSync.Data, IDictionary<string, string>? mapping = null, string? startPosition = null)
     {

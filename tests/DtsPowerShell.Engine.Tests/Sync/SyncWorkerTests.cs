@@ -1,8 +1,6 @@
-using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 using DtsPowerShell.Engine.Sync;
-using DtsPowerShell.TestServers;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DtsPowerShell.Engine.Tests.Sync;
@@ -57,8 +55,7 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         Assert.Equal(source.Sql($"SELECT * FROM {shop}.wide"), servers.Target.Sql($"SELECT * FROM {shop}.wide"));
         Assert.Equal(source.Sql($"SELECT UNIX_TIMESTAMP(placed) FROM {shop}.orders ORDER BY id LIMIT 3"), servers.Target.Sql($"SELECT UNIX_TIMESTAMP(placed) FROM {shop}.orders ORDER BY id LIMIT 3"));
 
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
 
         // Changes while stopped arrive after a restart, once.
         source.Sql($"INSERT INTO {shop}.tags VALUES ('dup', 1), ('later', 3); UPDATE {shop}.wide SET v = 7; DELETE FROM {shop}.orders WHERE id < 50;");
@@ -101,18 +98,15 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         Assert.Equal("3", servers.Target.Sql($"SELECT COUNT(*) FROM {db}.dups"));
         Assert.Equal(SyncJobState.Synchronizing, worker.State);
         SyncServers.WaitFor(() => worker.LastError is null, Deadline, "the retry message to clear");
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
     public async Task ASourceWithFullRowMetadataSyncsTheSame()
     {
-        var options = new MariaDbServerOptions();
-        options.ExtraArguments.Add("--binlog-row-metadata=FULL");
-        using var source = MariaDbServer.Start(options);
+        using var source = SyncServers.StartFullMetadataSource();
         source.Sql("CREATE DATABASE meta; CREATE TABLE meta.t (id BIGINT UNSIGNED PRIMARY KEY, name VARCHAR(20) CHARACTER SET latin1, e ENUM('x','y')) ENGINE=InnoDB; INSERT INTO meta.t VALUES (18446744073709551615, 'ü', 'y');");
-        var settings = new ConnectionSettings(new ServerEndpoint(source.Host, source.Port), "root", "", DtsSslMode.None);
+        var settings = SyncServers.SettingsOf(source);
         var selection = ObjectSelection.Parse(["meta"]);
         var job = servers.Store.Jobs.Create(new SyncJobDefinition(null, settings, servers.TargetSettings, selection, NameMapping.Create(new Dictionary<string, string> { ["meta.t"] = "t2" }, selection), InitialSync.Schema | InitialSync.Data));
         var worker = new SyncWorker(job, settings, servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
@@ -121,8 +115,7 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         source.Sql("UPDATE meta.t SET name = 'ä', e = 'x' WHERE id = 18446744073709551615; INSERT INTO meta.t VALUES (5, 'ß', NULL);");
         SyncServers.WaitFor(() => servers.Target.Sql("SELECT COUNT(*) FROM meta.t2") == "2", Deadline, "the insert to arrive");
         Assert.Equal(source.Sql("SELECT * FROM meta.t ORDER BY id"), servers.Target.Sql("SELECT * FROM meta.t2 ORDER BY id"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -151,8 +144,7 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         servers.WaitUntilEqual(Deadline, () => $"The worker is {worker.State}: {worker.LastError}", ($"{db}.t", $"{db}.t"));
         Assert.True(worker.Retries > 0, "the dump thread was never killed");
         Assert.Equal(SyncJobState.Synchronizing, worker.State);
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Fact]
@@ -182,8 +174,7 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         Assert.Equal("42", servers.Target.Sql($"SELECT {copy}.twice(21)"));
         Assert.Equal("1", servers.Target.Sql($"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '{copy}' AND ROUTINE_NAME = 'bump'"));
         Assert.Equal("SLAVESIDE_DISABLED", servers.Target.Sql($"SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{copy}' AND EVENT_NAME = 'nightly'"));
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 
     [Theory]
@@ -235,7 +226,6 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         servers.Source.Sql($"INSERT INTO {db}.t VALUES (2);");
         SyncServers.WaitFor(() => servers.Target.Sql($"SELECT COUNT(*) FROM {db}.t") == "1", Deadline, "the change to arrive");
         SyncServers.WaitFor(() => worker.Progress.Position?.GtidSet?.Contains("7-", StringComparison.Ordinal) == true, Deadline, $"domain 7 in the GTID state (it is {worker.Progress.Position?.GtidSet})");
-        worker.RequestStop();
-        Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
+        await SyncServers.StopAsync(worker, run);
     }
 }

@@ -164,7 +164,7 @@ Import-Module '$manifest'
         Remove-DtsSyncJob -Name 'ddl' -CleanTarget -StatePath $statePath -Confirm:$false
         Get-DtsSyncJob -Name 'ddl' -StatePath $statePath -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $target.Sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '_dts_ddl_$($failed.Id)'") | Should -Be '0'
-        $target.Sql("SELECT (SELECT COUNT(*) FROM _dts.sync_checkpoint WHERE job_id = '$($failed.Id)') + (SELECT COUNT(*) FROM _dts.table_schema WHERE job_id = '$($failed.Id)') + (SELECT COUNT(*) FROM _dts.ddl_history WHERE job_id = '$($failed.Id)')") | Should -Be '0'
+        $target.Sql("SELECT (SELECT COUNT(*) FROM _dts.sync_checkpoint WHERE job_id = '$($failed.Id)') + (SELECT COUNT(*) FROM _dts.table_schema WHERE job_id = '$($failed.Id)') + (SELECT COUNT(*) FROM _dts.ddl_history WHERE job_id = '$($failed.Id)') + (SELECT COUNT(*) FROM _dts.txn_origin WHERE job_id = '$($failed.Id)')") | Should -Be '0'
         $target.Sql('SELECT COUNT(*) FROM ddl.t') | Should -Be '2'
     }
 

@@ -13,7 +13,9 @@ namespace DtsPowerShell.Engine.Apply;
 /// Applies a change stream to the target. Consecutive source transactions share one target transaction, which
 /// commits with the checkpoint row when it is large or old enough, or as soon as the stream is idle; a large source
 /// transaction is sent in pieces inside it, never held whole. Changes to a table still covered by its copy are
-/// skipped (already in the copy) or replayed idempotently (may be in the copy), as its copy state says.
+/// skipped (already in the copy) or replayed idempotently (may be in the copy), as its copy state says. Each target
+/// transaction starts with the job's origin mark; a source transaction that starts with the mark of a job whose changes
+/// come from this job's target (the other half of a two-way pair) is left out, and so is a statement that job ran.
 /// </summary>
 public sealed class ChangeApplier(
     MySqlConnection target,
@@ -24,6 +26,8 @@ public sealed class ChangeApplier(
     string jobId,
     SyncProgress progress,
     ApplierOptions options,
+    OriginMarker origin,
+    string targetServer,
     ILogger log)
 {
     private readonly RowSqlBuilder sql = new();
@@ -35,6 +39,12 @@ public sealed class ChangeApplier(
     private long batchRows;
     private BinlogPosition? applied;
     private BinlogPosition? written;
+
+    // The source transaction being read was written by a job whose changes come from this job's target.
+    private bool fromTarget;
+
+    // Such a job marked a statement as about to run (its DDL journal): the statements up to its next mark are its own.
+    private bool targetStatementPending;
 
     /// <summary>Applies changes until <paramref name="stopRequested"/> says stop (at a transaction boundary) or the stream fails.</summary>
     public async Task RunAsync(ChannelReader<Change> changes, BinlogPosition start, Func<bool> stopRequested, CancellationToken cancellationToken)
@@ -81,6 +91,13 @@ public sealed class ChangeApplier(
                 {
                     case TransactionStart begin:
                         transactionStart = begin.Position;
+                        fromTarget = false;
+                        break;
+                    case RowChanges rows when OriginMarker.Marks(rows.Rows, targetServer):
+                        fromTarget = true;
+                        break;
+                    case RowChanges rows when fromTarget:
+                        NoteTargetJournal(rows.Rows);
                         break;
                     case RowChanges rows:
                         atBoundary = false;
@@ -96,7 +113,10 @@ public sealed class ChangeApplier(
                                 await CommitAsync(cancellationToken).ConfigureAwait(false);
                             }
 
-                            await ddl.ApplyAsync(prepared, cancellationToken).ConfigureAwait(false);
+                            // The other half of a two-way pair ran it on this job's source, with this job's target's statement:
+                            // the schema follows it, the target already has it. The rest of its transaction is that job's too.
+                            fromTarget |= targetStatementPending;
+                            await ddl.ApplyAsync(prepared, cancellationToken, onTarget: !targetStatementPending).ConfigureAwait(false);
                         }
 
                         break;
@@ -150,6 +170,15 @@ public sealed class ChangeApplier(
                 transaction = null;
                 sql.Take();
             }
+        }
+    }
+
+    /// <summary>The other half's DDL journal: a pending mark opens the statements it runs, its removal closes them.</summary>
+    private void NoteTargetJournal(RowsEvent rows)
+    {
+        if ((rows.Table.Database, rows.Table.Table) == (DtsObjects.Database, DtsObjects.DdlPendingTable))
+        {
+            targetStatementPending = rows.Kind != RowsEventKind.Delete;
         }
     }
 
@@ -208,6 +237,7 @@ public sealed class ChangeApplier(
         if (transaction is null)
         {
             transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await origin.WriteAsync(target, transaction, cancellationToken).ConfigureAwait(false);
             batchAge.Restart();
         }
     }

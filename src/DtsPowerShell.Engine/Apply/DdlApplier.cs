@@ -68,8 +68,10 @@ public sealed class DdlApplier(
     /// Applies a prepared statement: works out the tracked tables after it, runs it on the target once, and moves the
     /// tracker and the target tables on, so the rows after it (CREATE TABLE … SELECT logs them in its transaction) are
     /// decoded and written with the new schema. The caller commits the rows before a statement that changes the schema.
+    /// With <paramref name="onTarget"/> false (the other half of a two-way pair ran it, and the target has it already),
+    /// only the schema follows it, and the history records it as skipped.
     /// </summary>
-    public async Task ApplyAsync(PreparedStatement prepared, CancellationToken cancellationToken)
+    public async Task ApplyAsync(PreparedStatement prepared, CancellationToken cancellationToken, bool onTarget = true)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var (query, sql, statement, decision, at) = (prepared.Query, prepared.Sql, prepared.Statement, prepared.Decision, prepared.At);
@@ -78,7 +80,15 @@ public sealed class DdlApplier(
         {
             var collation = statement.Kind == DdlKind.CreateTable ? await DatabaseCollationAsync(statement.Objects[0].Database, cancellationToken).ConfigureAwait(false) : null;
             changes = await tracker.ChangesAsync(statement, sql, query.SqlMode ?? 0, collation, scratch, selection.FollowsTable, cancellationToken).ConfigureAwait(false);
-            await ApplyOnceAsync(targetStatement, query, at, cancellationToken).ConfigureAwait(false);
+            if (onTarget)
+            {
+                await ApplyOnceAsync(targetStatement, query, at, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (!onTarget)
+        {
+            decision = decision with { Outcome = DdlOutcome.Skipped, TargetStatement = null, Note = "run on this job's target first: the job that syncs the other way brought it here" };
         }
 
         log.LogInformation("{Outcome} at {Position}: {Statement}{Note}", decision.Outcome, at, query.Query, decision.Note is null ? "" : " (" + decision.Note + ")");

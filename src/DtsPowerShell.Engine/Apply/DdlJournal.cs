@@ -8,9 +8,11 @@ namespace DtsPowerShell.Engine.Apply;
 /// The DDL bookkeeping on the target. <c>_dts.ddl_pending</c> holds the statement being applied and what the objects it
 /// names looked like before (a DDL commits by itself, so it cannot share the checkpoint's transaction): after a crash,
 /// a changed look says it ran, an unchanged one that it did not. <c>_dts.ddl_history</c> records every statement the
-/// sync applied or left out.
+/// sync applied or left out. A job's pending mark and its removal are written in transactions that carry the job's
+/// origin mark (<paramref name="origin"/>), so the other half of a two-way pair knows the statement between them as
+/// this job's.
 /// </summary>
-public sealed class DdlJournal(string jobId)
+public sealed class DdlJournal(string jobId, OriginMarker? origin = null)
 {
     private const string Pending = $"`{DtsObjects.Database}`.`{DtsObjects.DdlPendingTable}`";
     private const string History = $"`{DtsObjects.Database}`.`{DtsObjects.DdlHistoryTable}`";
@@ -32,13 +34,15 @@ public sealed class DdlJournal(string jobId)
     public Task MarkPendingAsync(MySqlConnection target, BinlogPosition at, string objectsBefore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(at);
-        return target.ExecuteAsync($"REPLACE INTO {Pending} (job_id, binlog_file, binlog_pos, objects_before) VALUES (@job, @file, @pos, @before)", cancellationToken, null,
+        return target.ExecuteAsync(Marked($"REPLACE INTO {Pending} (job_id, binlog_file, binlog_pos, objects_before) VALUES (@job, @file, @pos, @before)"), cancellationToken, null,
             ("@job", jobId), ("@file", at.File), ("@pos", at.Position), ("@before", objectsBefore));
     }
 
     /// <summary>Clears the pending mark (the target refused the statement: it did not run).</summary>
     public Task ClearPendingAsync(MySqlConnection target, CancellationToken cancellationToken) =>
-        target.ExecuteAsync($"DELETE FROM {Pending} WHERE job_id = @job", cancellationToken, null, ("@job", jobId));
+        target.ExecuteAsync(Marked($"DELETE FROM {Pending} WHERE job_id = @job"), cancellationToken, null, ("@job", jobId));
+
+    private string Marked(string statement) => origin is null ? statement : $"START TRANSACTION; {origin.Statement}; {statement}; COMMIT";
 
     /// <summary>Records a statement and clears the pending mark, in the transaction that moves the checkpoint past it.</summary>
     public Task RecordAsync(MySqlConnection target, MySqlTransaction transaction, DdlRecord record, CancellationToken cancellationToken)

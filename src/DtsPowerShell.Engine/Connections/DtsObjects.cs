@@ -21,6 +21,9 @@ public static class DtsObjects
     /// <summary>The target table that records each statement of the source's binlog the sync applied or left out.</summary>
     public const string DdlHistoryTable = "ddl_history";
 
+    /// <summary>The target table whose job row the first statement of each of the job's transactions writes, naming the server the changes come from (so the other half of a two-way pair leaves them out).</summary>
+    public const string OriginTable = "txn_origin";
+
     /// <summary>The target database where a job works out what a DDL statement does to a table (its name followed by the job's id).</summary>
     public const string ScratchDatabasePrefix = "_dts_ddl_";
 

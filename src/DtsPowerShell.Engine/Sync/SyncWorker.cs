@@ -23,6 +23,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     private volatile bool stopRequested;
     private int consecutiveFailures;
     private readonly CancellationTokenSource stopping = new();
+    private OriginMarker? origin;
+    private string targetServer = "";
 
     public SyncProgress Progress { get; } = new();
 
@@ -97,7 +99,9 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         await CheckpointStore.CreateAsync(targetConnection, token).ConfigureAwait(false);
         await SchemaStore.CreateAsync(targetConnection, token).ConfigureAwait(false);
         await DdlJournal.CreateAsync(targetConnection, token).ConfigureAwait(false);
+        await OriginMarker.CreateAsync(targetConnection, token).ConfigureAwait(false);
         await LockJobAsync(targetConnection, token).ConfigureAwait(false);
+        await NameServersAsync(sourceConnection, targetConnection, token).ConfigureAwait(false);
         var checkpoint = await checkpoints.ReadAsync(targetConnection, token).ConfigureAwait(false);
         var stored = checkpoint is null ? null : await schemas.LoadAsync(targetConnection, token).ConfigureAwait(false);
         SchemaTracker tracker;
@@ -220,6 +224,18 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         }
     }
 
+    /// <summary>Names both servers: the job marks its writes with its source's name, and leaves out what its target's name marks.</summary>
+    private async Task NameServersAsync(MySqlConnection sourceConnection, MySqlConnection targetConnection, CancellationToken cancellationToken)
+    {
+        var sourceName = await OriginMarker.ServerNameAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
+        targetServer = await OriginMarker.ServerNameAsync(targetConnection, cancellationToken).ConfigureAwait(false);
+        origin = new OriginMarker(job.Id, sourceName);
+        if (string.Equals(sourceName, targetServer, StringComparison.OrdinalIgnoreCase))
+        {
+            log.LogWarning("The source and the target both call themselves {Name} (host name and port): if another job syncs the other way, its changes cannot be told from this job's and are left out.", sourceName);
+        }
+    }
+
     /// <summary>MariaDB's GTID state at a file position (BINLOG_GTID_POS), so the status shows every domain from the start; null elsewhere.</summary>
     private async Task<string?> GtidAtAsync(BinlogPosition position, CancellationToken cancellationToken)
     {
@@ -262,7 +278,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var pending = tables.Where(t => states.GetValueOrDefault((t.Database, t.Name)) is not { Done: true }).OrderByDescending(t => t.EstimatedRows).ToList();
         var loadData = options.LoadData && await LocalInfileAsync(targetConnection, cancellationToken).ConfigureAwait(false);
         log.LogInformation("Copying {Count} tables, {Parallel} at a time, with {Method}.", pending.Count, options.CopyParallelism, loadData ? "LOAD DATA LOCAL" : "INSERT statements (the target's local_infile is off)");
-        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows, ChunkBytes = options.ChunkBytes, LoadData = loadData };
+        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows, ChunkBytes = options.ChunkBytes, LoadData = loadData, Origin = origin };
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.CopyParallelism, CancellationToken = cancellationToken }, async (table, token) =>
         {
             var copy = await copier.CopyAsync(targets[(table.Database, table.Name)], tracker.Find(table.Database, table.Name)!.CreateStatement, states.GetValueOrDefault((table.Database, table.Name)), token).ConfigureAwait(false);
@@ -316,8 +332,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         {
             await using var scratchConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
             var scratch = await ScratchDatabase.OpenAsync(scratchConnection, job.Id, cancellationToken).ConfigureAwait(false);
-            var ddl = new DdlApplier(targetConnection, job.Id, tracker, scratch, schemas, new DdlJournal(job.Id), job.Selection, job.NameMapping, targets, copies, log);
-            var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier, log);
+            var ddl = new DdlApplier(targetConnection, job.Id, tracker, scratch, schemas, new DdlJournal(job.Id, origin), job.Selection, job.NameMapping, targets, copies, log);
+            var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier, origin!, targetServer, log);
             await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken).ConfigureAwait(false);
         }
         finally

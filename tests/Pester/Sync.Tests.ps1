@@ -197,3 +197,37 @@ Import-Module '$manifest'
         $warnings | Should -Match 'not running'
     }
 }
+
+Describe 'Two-way sync' {
+    It 'makes the reverse of a job from the pipeline; rows written on either side reach the other once and nothing comes back' {
+        # The reverse job writes on the source with the source's account.
+        $source.Sql("GRANT ALL PRIVILEGES ON *.* TO 'dts_src'@'%'")
+        $source.Sql("CREATE DATABASE twoway; CREATE TABLE twoway.t (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB; INSERT INTO twoway.t VALUES (1, 'first');")
+        $forward = New-SyncJob -Name 'two-way-forward' -Object 'twoway'
+        ($forward | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+
+        $reverse = $forward | New-DtsSyncJob -Name 'two-way-reverse' -StatePath $statePath
+        $reverse.Source | Should -Be $forward.Target
+        $reverse.Target | Should -Be $forward.Source
+        $reverse.SourceUser | Should -Be $forward.TargetUser
+        $reverse.Objects | Should -Be @('twoway')
+        $reverse.InitialSync | Should -Be 'None'
+        ($reverse | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+
+        # In this order, the reverse job reads the forward job's write before the target's own: a loop would stop it at a duplicate key.
+        $source.Sql("INSERT INTO twoway.t VALUES (2, 'from the source')")
+        Wait-Until { $target.Sql('SELECT COUNT(*) FROM twoway.t WHERE id = 2') -eq '1' } 'the source''s row on the target'
+        $target.Sql("INSERT INTO twoway.t VALUES (3, 'from the target')")
+        Wait-Until { $source.Sql('SELECT COUNT(*) FROM twoway.t WHERE id = 3') -eq '1' } "the target's row on the source ($((Get-DtsSyncStatus -Name 'two-way-reverse' -StatePath $statePath).LastError))"
+        Get-Fingerprint $source 'twoway.t' | Should -Be (Get-Fingerprint $target 'twoway.t')
+        (Get-DtsSyncStatus -Name 'two-way-forward', 'two-way-reverse' -StatePath $statePath).State | Should -Be @('Synchronizing', 'Synchronizing')
+
+        $forward, $reverse | Stop-DtsSync -StatePath $statePath
+    }
+
+    It 'refuses to reverse a job that maps several tables to one' {
+        $job = New-DtsSyncJob -Name 'many-to-one' -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address -TargetCredential (Get-TargetCredential) `
+            -Object 'a.t', 'b.t' -Mapping @{ 'a.t' = 'hub.t'; 'b.t' = 'hub.t' } -StatePath $statePath
+        { New-DtsSyncJob -ReverseOf $job -StatePath $statePath -ErrorAction Stop } | Should -Throw -ExpectedMessage '*several objects to one name*'
+    }
+}

@@ -10,60 +10,67 @@ using DtsPowerShell.Engine.Selection;
 namespace DtsPowerShell.Commands;
 
 /// <summary>Creates a sync job in the state file.</summary>
-[Cmdlet(VerbsCommon.New, "DtsSyncJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.New, "DtsSyncJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = DefineSet)]
 [OutputType(typeof(SyncJob))]
 public sealed class NewDtsSyncJobCommand : DtsCmdlet
 {
+    private const string DefineSet = "Define";
+    private const string ReverseSet = "Reverse";
+
     [Parameter(HelpMessage = "A name for the job; generated when omitted. Names need not be unique.")]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    [Parameter(Mandatory = true, HelpMessage = "The source server: host or host:port (port 3306 by default).")]
+    [Parameter(Mandatory = true, ParameterSetName = DefineSet, HelpMessage = "The source server: host or host:port (port 3306 by default).")]
     [ValidateNotNullOrEmpty]
     public string Source { get; set; } = "";
 
-    [Parameter(Mandatory = true, HelpMessage = "Account on the source with REPLICATION SLAVE, REPLICATION CLIENT and SELECT.")]
+    [Parameter(Mandatory = true, ParameterSetName = DefineSet, HelpMessage = "Account on the source with REPLICATION SLAVE, REPLICATION CLIENT and SELECT.")]
     [Credential]
     [ValidateNotNull]
     public PSCredential SourceCredential { get; set; } = PSCredential.Empty;
 
-    [Parameter(Mandatory = true, HelpMessage = "The target server: host or host:port (port 3306 by default).")]
+    [Parameter(Mandatory = true, ParameterSetName = DefineSet, HelpMessage = "The target server: host or host:port (port 3306 by default).")]
     [ValidateNotNullOrEmpty]
     public string Target { get; set; } = "";
 
-    [Parameter(Mandatory = true, HelpMessage = "Account on the target that may create and write the mapped objects.")]
+    [Parameter(Mandatory = true, ParameterSetName = DefineSet, HelpMessage = "Account on the target that may create and write the mapped objects.")]
     [Credential]
     [ValidateNotNull]
     public PSCredential TargetCredential { get; set; } = PSCredential.Empty;
 
-    [Parameter(Mandatory = true, HelpMessage = "Databases ('shop') or tables ('shop.orders') to sync; back-quote names with dots.")]
+    [Parameter(Mandatory = true, ParameterSetName = DefineSet, HelpMessage = "Databases ('shop') or tables ('shop.orders') to sync; back-quote names with dots.")]
     [ValidateNotNullOrEmpty]
     public string[] Object { get; set; } = [];
 
-    [Parameter(HelpMessage = "Target names: @{ 'db' = 'newdb'; 'db.table' = 'newtable' or 'newdb.newtable'; 'db.table.column' = 'newcolumn' }.")]
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "Target names: @{ 'db' = 'newdb'; 'db.table' = 'newtable' or 'newdb.newtable'; 'db.table.column' = 'newcolumn' }.")]
     public Hashtable? Mapping { get; set; }
 
-    [Parameter(HelpMessage = "What to copy before incremental sync: Schema, Data (both by default), or None.")]
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "What to copy before incremental sync: Schema, Data (both by default), or None.")]
     [ValidateSet("Schema", "Data", "None")]
     public string[] InitialSync { get; set; } = ["Schema", "Data"];
 
-    [Parameter(HelpMessage = "Connection security to the source: None, Preferred, Required, VerifyCA, VerifyFull.")]
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "Connection security to the source: None, Preferred, Required, VerifyCA, VerifyFull.")]
     public DtsSslMode SourceSslMode { get; set; } = DtsSslMode.Preferred;
 
-    [Parameter(HelpMessage = "Connection security to the target: None, Preferred, Required, VerifyCA, VerifyFull.")]
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "Connection security to the target: None, Preferred, Required, VerifyCA, VerifyFull.")]
     public DtsSslMode TargetSslMode { get; set; } = DtsSslMode.Preferred;
 
-    [Parameter(HelpMessage = "A PEM file of the authority that signed the source's certificate (with -SourceSslMode VerifyCA or VerifyFull).")]
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "A PEM file of the authority that signed the source's certificate (with -SourceSslMode VerifyCA or VerifyFull).")]
     [ValidateNotNullOrEmpty]
     public string? SourceSslCa { get; set; }
 
-    [Parameter(HelpMessage = "A PEM file of the authority that signed the target's certificate (with -TargetSslMode VerifyCA or VerifyFull).")]
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "A PEM file of the authority that signed the target's certificate (with -TargetSslMode VerifyCA or VerifyFull).")]
     [ValidateNotNullOrEmpty]
     public string? TargetSslCa { get; set; }
 
-    [Parameter(HelpMessage = "With -InitialSync None: where incremental sync starts, file:position or a GTID set (default: the source's position when the job first starts).")]
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "With -InitialSync None: where incremental sync starts, file:position or a GTID set (default: the source's position when the job first starts).")]
     [ValidateNotNullOrEmpty]
     public string? StartPosition { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ReverseSet, ValueFromPipeline = true, HelpMessage = "A job to pair with one that syncs the other way (two-way sync): from its target back to its source, the same objects, no initial sync.")]
+    [ValidateNotNull]
+    public SyncJob? ReverseOf { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -75,15 +82,7 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
                 throw new DtsInputException("-Name is blank.", "Give a name with at least one visible character, or leave -Name out to have one generated.");
             }
 
-            var selection = ObjectSelection.Parse(Object);
-            definition = new SyncJobDefinition(
-                Name,
-                Connection(Source, "Source", SourceCredential, SourceSslMode, SourceSslCa),
-                Connection(Target, "Target", TargetCredential, TargetSslMode, TargetSslCa),
-                selection,
-                NameMapping.Create(MappingEntries(), selection),
-                ParseInitialSync(InitialSync),
-                ParseStartPosition());
+            definition = ReverseOf is { } forward ? Reverse(forward) : Define();
         }
         catch (DtsInputException e)
         {
@@ -95,6 +94,39 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
         {
             WriteObject(Store.Jobs.Create(definition));
         }
+    }
+
+    private SyncJobDefinition Define()
+    {
+        var selection = ObjectSelection.Parse(Object);
+        return new SyncJobDefinition(
+            Name,
+            Connection(Source, "Source", SourceCredential, SourceSslMode, SourceSslCa),
+            Connection(Target, "Target", TargetCredential, TargetSslMode, TargetSslCa),
+            selection,
+            NameMapping.Create(MappingEntries(), selection),
+            ParseInitialSync(InitialSync),
+            ParseStartPosition());
+    }
+
+    /// <summary>The other half of a two-way pair, with the forward job's stored connections swapped.</summary>
+    private SyncJobDefinition Reverse(SyncJob forward)
+    {
+        try
+        {
+            var (source, target) = Store.Jobs.GetConnections(forward);
+            return ReverseJob.Of(forward, source, target, Name);
+        }
+        catch (KeyNotFoundException)
+        {
+            ThrowTerminatingError(JobResolver.NotInStateFile(forward, Store.Path));
+        }
+        catch (InvalidOperationException e)
+        {
+            ThrowTerminatingError(JobResolver.CredentialsUnreadable(e, forward, Store.Path));
+        }
+
+        throw new InvalidOperationException("unreachable");
     }
 
     private ConnectionSettings Connection(string address, string what, PSCredential credential, DtsSslMode sslMode, string? sslCa)

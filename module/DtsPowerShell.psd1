@@ -20,6 +20,7 @@
         'Start-DtsSync'
         'Stop-DtsSync'
         'Get-DtsSyncStatus'
+        'Compare-DtsSyncData'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

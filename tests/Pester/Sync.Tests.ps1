@@ -231,3 +231,36 @@ Describe 'Two-way sync' {
         { New-DtsSyncJob -ReverseOf $job -StatePath $statePath -ErrorAction Stop } | Should -Throw -ExpectedMessage '*several objects to one name*'
     }
 }
+
+Describe 'Compare-DtsSyncData' {
+    It 'finds a synced job''s tables equal, then names the rows changed on the target behind its back' {
+        $source.Sql(@'
+CREATE DATABASE cmp;
+CREATE TABLE cmp.orders (id INT PRIMARY KEY, total DECIMAL(10,2), note VARCHAR(20) NULL) ENGINE=InnoDB;
+INSERT INTO cmp.orders SELECT seq, seq / 4, IF(seq % 2 = 0, NULL, 'odd') FROM cmp.seq_1_to_1200;
+CREATE TABLE cmp.tags (tag VARCHAR(10)) ENGINE=InnoDB;
+INSERT INTO cmp.tags VALUES ('a'), ('b');
+'@)
+        $job = New-SyncJob -Name 'compare' -Object 'cmp'
+        ($job | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        $job | Stop-DtsSync -StatePath $statePath | Out-Null
+
+        $equal = $job | Compare-DtsSyncData -ChunkRows 500 -Rechecks 0 -StatePath $statePath
+        $equal.Table | Should -Be @('cmp.orders', 'cmp.tags')
+        $equal.Equal | Should -Be @($true, $true)
+        ($equal | Where-Object Table -eq 'cmp.orders').Chunks | Should -Be 3
+        ($equal | Where-Object Table -eq 'cmp.orders').TargetRows | Should -Be 1200
+
+        $target.Sql("DELETE FROM cmp.orders WHERE id = 700; UPDATE cmp.orders SET note = 'even' WHERE id = 2; INSERT INTO cmp.orders VALUES (5000, 1, 'x'); DELETE FROM cmp.tags WHERE tag = 'b';")
+        $orders = Compare-DtsSyncData -Name 'compare' -Table 'orders' -Rechecks 0 -StatePath $statePath
+        $orders.Table | Should -Be 'cmp.orders'
+        $orders.Equal | Should -BeFalse
+        $orders.MissingOnTarget | Should -Be @('700')
+        $orders.ExtraOnTarget | Should -Be @('5000')
+        $orders.Changed | Should -Be @('2')
+        $tags = Compare-DtsSyncData -Name 'compare' -Table 'cmp.tags' -Rechecks 0 -StatePath $statePath
+        $tags.Equal | Should -BeFalse
+        $tags.Note | Should -Match 'no key'
+        ($tags | Format-Table | Out-String) | Should -Match 'Missing'
+    }
+}

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Precheck;
 
@@ -34,19 +33,8 @@ public sealed class TestDtsPrecheckCommand : JobCmdlet
 
         var progress = new ProgressRecord(1, "Precheck", $"Checking {job.Name} ({job.Id}): {job.Source} -> {job.Target}");
         WriteProgress(progress);
-        ConnectionSettings source, target;
-        try
+        if (!TryGetConnections(job, out var source, out var target))
         {
-            (source, target) = Store.Jobs.GetConnections(job);
-        }
-        catch (KeyNotFoundException)
-        {
-            WriteError(JobResolver.NotInStateFile(job, Store.Path));
-            return;
-        }
-        catch (InvalidOperationException e)
-        {
-            WriteError(JobResolver.CredentialsUnreadable(e, job, Store.Path));
             return;
         }
 

@@ -1,0 +1,199 @@
+using DtsPowerShell.Engine.Apply;
+using DtsPowerShell.Engine.Selection;
+using MySqlConnector;
+
+namespace DtsPowerShell.Engine.Verify;
+
+/// <summary>
+/// Compares a synced table with its source by chunked checksums: chunks of <see cref="ChunkRows"/> rows in key order,
+/// bounded by keys read from the source, are counted and checksummed on both servers (a 64-bit XOR of each row's MD5
+/// over every written column's bytes, with NULL told apart). Chunks that differ are checked again after
+/// <see cref="RecheckDelay"/> up to <see cref="Rechecks"/> times, since a running job may not have applied the latest
+/// changes yet; rows of the chunks still different are then compared one by one. A table without a key is compared
+/// whole, and its differing rows cannot be named.
+/// </summary>
+public sealed class TableComparer(MySqlConnection source, MySqlConnection target)
+{
+    /// <summary>Keys listed per kind of difference; the counts go on.</summary>
+    public const int ListedRows = 100;
+
+    public int ChunkRows { get; init; } = 1000;
+
+    public int Rechecks { get; init; } = 3;
+
+    public TimeSpan RecheckDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public async Task<TableComparison> CompareAsync(TargetTable table, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var schema = table.Source;
+        var sourceSide = new Side(source, QualifiedName.Quote(schema.Database) + "." + QualifiedName.Quote(schema.Name), table.WrittenColumns.Select(i => QualifiedName.Quote(schema.Columns[i].Name)).ToList(),
+            schema.KeyColumns.Select(i => QualifiedName.Quote(schema.Columns[i].Name)).ToList());
+        var targetSide = new Side(target, table.QuotedName, table.WrittenColumns.Select(i => table.QuotedColumns[i]).ToList(), schema.KeyColumns.Select(i => table.QuotedColumns[i]).ToList());
+        var chunks = schema.HasKey ? await sourceSide.ChunksAsync(ChunkRows, cancellationToken).ConfigureAwait(false) : [new Chunk(null, null)];
+        var differing = new List<Chunk>();
+        long sourceRows = 0, targetRows = 0;
+        foreach (var chunk in chunks)
+        {
+            var (s, t) = (await sourceSide.SumAsync(chunk, cancellationToken).ConfigureAwait(false), await targetSide.SumAsync(chunk, cancellationToken).ConfigureAwait(false));
+            (sourceRows, targetRows) = (sourceRows + s.Rows, targetRows + t.Rows);
+            if (s != t)
+            {
+                differing.Add(chunk);
+            }
+        }
+
+        for (var attempt = 0; attempt < Rechecks && differing.Count > 0; attempt++)
+        {
+            await Task.Delay(RecheckDelay, cancellationToken).ConfigureAwait(false);
+            var still = new List<Chunk>();
+            foreach (var chunk in differing)
+            {
+                if (await sourceSide.SumAsync(chunk, cancellationToken).ConfigureAwait(false) != await targetSide.SumAsync(chunk, cancellationToken).ConfigureAwait(false))
+                {
+                    still.Add(chunk);
+                }
+            }
+
+            differing = still;
+        }
+
+        var (name, targetName) = (schema.ToString(), table.ToString());
+        if (!schema.HasKey)
+        {
+            return new TableComparison(differing.Count == 0, name, targetName, sourceRows, targetRows, 1, 0, 0, 0, [], [], [],
+                differing.Count == 0 ? null : "The table has no key: its checksums differ, but the rows that differ cannot be named.");
+        }
+
+        var (missing, extra, changed) = (new List<string>(), new List<string>(), new List<string>());
+        long missingCount = 0, extraCount = 0, changedCount = 0;
+        foreach (var chunk in differing)
+        {
+            var (sourceKeys, targetKeys) = (await sourceSide.RowsAsync(chunk, cancellationToken).ConfigureAwait(false), await targetSide.RowsAsync(chunk, cancellationToken).ConfigureAwait(false));
+            foreach (var (key, row) in sourceKeys)
+            {
+                if (!targetKeys.TryGetValue(key, out var other))
+                {
+                    Note(missing, ref missingCount, row.Shown);
+                }
+                else if (other.Digest != row.Digest)
+                {
+                    Note(changed, ref changedCount, row.Shown);
+                }
+            }
+
+            foreach (var (key, row) in targetKeys)
+            {
+                if (!sourceKeys.ContainsKey(key))
+                {
+                    Note(extra, ref extraCount, row.Shown);
+                }
+            }
+        }
+
+        return new TableComparison(missingCount + extraCount + changedCount == 0, name, targetName, sourceRows, targetRows, chunks.Count, missingCount, extraCount, changedCount, missing, extra, changed, null);
+    }
+
+    private static void Note(List<string> keys, ref long count, string key)
+    {
+        count++;
+        if (keys.Count < ListedRows)
+        {
+            keys.Add(key);
+        }
+    }
+
+    /// <summary>Rows after <see cref="After"/> up to and including <see cref="Through"/> in key order (null: no bound).</summary>
+    private sealed record Chunk(object?[]? After, object?[]? Through);
+
+    private sealed record Row(string Shown, string Digest);
+
+    /// <summary>One server's copy of the table: its name and columns there, and the queries on it.</summary>
+    private sealed class Side(MySqlConnection connection, string table, IReadOnlyList<string> columns, IReadOnlyList<string> keys)
+    {
+        // Each column's bytes with their length (so no value runs into the next), or '-' for NULL; in the session's UTC.
+        private readonly string digest = "MD5(CONCAT_WS('|'," + string.Join(",", columns.Select(c => $"IFNULL(CONCAT(LENGTH(CAST({c} AS BINARY)),':',CAST({c} AS BINARY)),'-')")) + "))";
+        private readonly string keyList = string.Join(",", keys);
+
+        /// <summary>The chunks' bounds: every <paramref name="rows"/>-th key of the table, read in key order.</summary>
+        public async Task<List<Chunk>> ChunksAsync(int rows, CancellationToken cancellationToken)
+        {
+            var chunks = new List<Chunk>();
+            object?[]? after = null;
+            while (true)
+            {
+                await using var command = Command($"SELECT {keyList} FROM {table}{Where(new Chunk(after, null))} ORDER BY {keyList} LIMIT 1 OFFSET {rows - 1}", new Chunk(after, null));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    chunks.Add(new Chunk(after, null));
+                    return chunks;
+                }
+
+                var through = new object?[keys.Count];
+                reader.GetValues(through!);
+                chunks.Add(new Chunk(after, through));
+                after = through;
+            }
+        }
+
+        public async Task<(long Rows, ulong Sum)> SumAsync(Chunk chunk, CancellationToken cancellationToken)
+        {
+            await using var command = Command($"SELECT COUNT(*), IFNULL(BIT_XOR(CAST(CONV(LEFT({digest}, 16), 16, 10) AS UNSIGNED)), 0) FROM {table}{Where(chunk)}", chunk);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return (reader.GetInt64(0), Convert.ToUInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>Each row of the chunk by its key's bytes: the key as shown, and the row's digest.</summary>
+        public async Task<Dictionary<string, Row>> RowsAsync(Chunk chunk, CancellationToken cancellationToken)
+        {
+            var rows = new Dictionary<string, Row>(StringComparer.Ordinal);
+            var identity = "HEX(CONCAT_WS(0x00," + string.Join(",", keys.Select(k => $"CAST({k} AS BINARY)")) + "))";
+            var shown = "CONCAT_WS(', '," + string.Join(",", keys.Select(k => $"CAST({k} AS CHAR CHARACTER SET utf8mb4)")) + ")";
+            await using var command = Command($"SELECT {identity}, {shown}, {digest} FROM {table}{Where(chunk)}", chunk);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows[reader.GetString(0)] = new Row(reader.GetString(1), reader.GetString(2));
+            }
+
+            return rows;
+        }
+
+        private string Where(Chunk chunk)
+        {
+            var conditions = new List<string>();
+            if (chunk.After is not null)
+            {
+                conditions.Add($"({keyList}) > ({string.Join(",", keys.Select((_, i) => $"@a{i}"))})");
+            }
+
+            if (chunk.Through is not null)
+            {
+                conditions.Add($"({keyList}) <= ({string.Join(",", keys.Select((_, i) => $"@t{i}"))})");
+            }
+
+            return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        }
+
+        private MySqlCommand Command(string sql, Chunk chunk)
+        {
+            var command = new MySqlCommand(sql, connection) { CommandTimeout = 0 };
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (chunk.After is not null)
+                {
+                    command.Parameters.AddWithValue($"@a{i}", chunk.After[i]);
+                }
+
+                if (chunk.Through is not null)
+                {
+                    command.Parameters.AddWithValue($"@t{i}", chunk.Through[i]);
+                }
+            }
+
+            return command;
+        }
+    }
+}

@@ -77,6 +77,16 @@ INSERT INTO shop.orders SELECT seq, CONCAT('order ', seq) FROM shop.seq_2_to_200
 
     Write-Host 'Stopping the job:'
     Stop-DtsSync -Name 'demo' -StatePath $statePath | Out-String -Width 160 | Out-Host
+
+    Write-Host 'Comparing every synced table with its source (Compare-DtsSyncData):'
+    $comparison = Compare-DtsSyncData -Name 'demo' -Rechecks 0 -StatePath $statePath
+    $comparison | Out-String -Width 160 | Out-Host
+    if (@($comparison | Where-Object { -not $_.Equal }).Count -gt 0) { throw 'Compare-DtsSyncData found a difference after the sync.' }
+    Write-Host 'Deleting order 10 on the target behind the job''s back, and comparing the orders again:'
+    $target.Sql('DELETE FROM shop_copy.orders WHERE id = 10')
+    $orders = Compare-DtsSyncData -Name 'demo' -Table 'shop.orders' -Rechecks 0 -StatePath $statePath
+    $orders | Format-List Table, TargetTable, Equal, MissingOnTarget | Out-String -Width 160 | Out-Host
+    if ((@($orders.MissingOnTarget) -join ',') -ne '10') { throw 'Compare-DtsSyncData did not name the deleted order.' }
 }
 finally {
     Get-DtsSyncStatus -StatePath $statePath -ErrorAction Ignore | Where-Object WorkerProcessId | ForEach-Object { Stop-Process -Id $_.WorkerProcessId -Force -ErrorAction Ignore }

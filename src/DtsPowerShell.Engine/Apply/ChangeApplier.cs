@@ -40,11 +40,15 @@ public sealed class ChangeApplier(
     private BinlogPosition? applied;
     private BinlogPosition? written;
 
-    // The source transaction being read was written by a job whose changes come from this job's target.
+    // The source transaction being read was written by a job whose changes come from this job's target (the other half
+    // of a pair), in this session.
     private bool fromTarget;
+    private ulong markSession;
 
-    // Such a job marked a statement as about to run (its DDL journal): the statements up to its next mark are its own.
-    private bool targetStatementPending;
+    // The sessions in which such jobs are about to run a statement (their DDL journal's pending mark), by job: a
+    // statement of one of these sessions is theirs. Saved with the checkpoint.
+    private Dictionary<string, ulong> peerSessions = [];
+    private bool peerSessionsChanged;
 
     /// <summary>Applies changes until <paramref name="stopRequested"/> says stop (at a transaction boundary) or the stream fails.</summary>
     public async Task RunAsync(ChannelReader<Change> changes, BinlogPosition start, Func<bool> stopRequested, CancellationToken cancellationToken)
@@ -52,6 +56,7 @@ public sealed class ChangeApplier(
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(stopRequested);
         applied = written = start;
+        peerSessions = await OriginMarker.PeerSessionsAsync(target, jobId, cancellationToken).ConfigureAwait(false);
         var transactionStart = start;
         var atBoundary = true;
         try
@@ -93,8 +98,9 @@ public sealed class ChangeApplier(
                         transactionStart = begin.Position;
                         fromTarget = false;
                         break;
-                    case RowChanges rows when OriginMarker.Marks(rows.Rows, targetServer):
+                    case RowChanges rows when OriginMarker.FromServer(rows.Rows, targetServer) is { } mark:
                         fromTarget = true;
+                        markSession = mark.Session;
                         break;
                     case RowChanges rows when fromTarget:
                         NoteTargetJournal(rows.Rows);
@@ -113,10 +119,11 @@ public sealed class ChangeApplier(
                                 await CommitAsync(cancellationToken).ConfigureAwait(false);
                             }
 
-                            // The other half of a two-way pair ran it on this job's source, with this job's target's statement:
+                            // The other half of a two-way pair ran it on this job's source, in the session of its pending mark:
                             // the schema follows it, the target already has it. The rest of its transaction is that job's too.
-                            fromTarget |= targetStatementPending;
-                            await ddl.ApplyAsync(prepared, cancellationToken, onTarget: !targetStatementPending).ConfigureAwait(false);
+                            var peers = peerSessions.Values.Any(session => (uint)session == statement.Query.ThreadId);
+                            fromTarget |= peers;
+                            await ddl.ApplyAsync(prepared, cancellationToken, onTarget: !peers).ConfigureAwait(false);
                         }
 
                         break;
@@ -173,12 +180,25 @@ public sealed class ChangeApplier(
         }
     }
 
-    /// <summary>The other half's DDL journal: a pending mark opens the statements it runs, its removal closes them.</summary>
+    /// <summary>The other half's DDL journal: its pending mark names the session that runs the statement; its removal ends it.</summary>
     private void NoteTargetJournal(RowsEvent rows)
     {
-        if ((rows.Table.Database, rows.Table.Table) == (DtsObjects.Database, DtsObjects.DdlPendingTable))
+        if ((rows.Table.Database, rows.Table.Table) != (DtsObjects.Database, DtsObjects.DdlPendingTable))
         {
-            targetStatementPending = rows.Kind != RowsEventKind.Delete;
+            return;
+        }
+
+        foreach (var row in rows.Rows)
+        {
+            if (rows.Kind == RowsEventKind.Delete)
+            {
+                peerSessionsChanged |= OriginMarker.JobOf(row.Before) is { } job && peerSessions.Remove(job);
+            }
+            else if (OriginMarker.JobOf(row.After) is { } job)
+            {
+                peerSessions[job] = markSession;
+                peerSessionsChanged = true;
+            }
         }
     }
 
@@ -260,7 +280,20 @@ public sealed class ChangeApplier(
         {
             if (applied is not null && applied != written && sinceCheckpoint.Elapsed >= options.IdleCheckpointInterval)
             {
-                await checkpoints.WriteAsync(target, null, new Checkpoint(SyncPhase.Incremental, applied), cancellationToken).ConfigureAwait(false);
+                if (peerSessionsChanged)
+                {
+                    // The peer sessions hold at this checkpoint: they commit with it.
+                    await using var bookkeeping = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await OriginMarker.SavePeerSessionsAsync(target, bookkeeping, jobId, peerSessions, cancellationToken).ConfigureAwait(false);
+                    await checkpoints.WriteAsync(target, bookkeeping, new Checkpoint(SyncPhase.Incremental, applied), cancellationToken).ConfigureAwait(false);
+                    await bookkeeping.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    peerSessionsChanged = false;
+                }
+                else
+                {
+                    await checkpoints.WriteAsync(target, null, new Checkpoint(SyncPhase.Incremental, applied), cancellationToken).ConfigureAwait(false);
+                }
+
                 Written();
             }
 
@@ -269,6 +302,12 @@ public sealed class ChangeApplier(
 
         await SendAsync(cancellationToken).ConfigureAwait(false);
         Failpoint.Hit("apply-mid-batch");
+        if (peerSessionsChanged)
+        {
+            await OriginMarker.SavePeerSessionsAsync(target, transaction, jobId, peerSessions, cancellationToken).ConfigureAwait(false);
+            peerSessionsChanged = false;
+        }
+
         await checkpoints.WriteAsync(target, transaction, new Checkpoint(SyncPhase.Incremental, applied), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Failpoint.Hit("apply-after-commit");

@@ -9,8 +9,8 @@ namespace DtsPowerShell.Engine.Apply;
 /// names looked like before (a DDL commits by itself, so it cannot share the checkpoint's transaction): after a crash,
 /// a changed look says it ran, an unchanged one that it did not. <c>_dts.ddl_history</c> records every statement the
 /// sync applied or left out. A job's pending mark and its removal are written in transactions that carry the job's
-/// origin mark (<paramref name="origin"/>), so the other half of a two-way pair knows the statement between them as
-/// this job's.
+/// origin mark (<paramref name="origin"/>), written by the session that runs the statement: the other half of a two-way
+/// pair knows the statement by that session.
 /// </summary>
 public sealed class DdlJournal(string jobId, OriginMarker? origin = null)
 {
@@ -34,7 +34,8 @@ public sealed class DdlJournal(string jobId, OriginMarker? origin = null)
     public Task MarkPendingAsync(MySqlConnection target, BinlogPosition at, string objectsBefore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(at);
-        return target.ExecuteAsync(Marked($"REPLACE INTO {Pending} (job_id, binlog_file, binlog_pos, objects_before) VALUES (@job, @file, @pos, @before)"), cancellationToken, null,
+        // A delete and an insert, not REPLACE: the binlog shows the mark even when an equal one is already there.
+        return target.ExecuteAsync(Marked($"DELETE FROM {Pending} WHERE job_id = @job; INSERT INTO {Pending} (job_id, binlog_file, binlog_pos, objects_before) VALUES (@job, @file, @pos, @before)"), cancellationToken, null,
             ("@job", jobId), ("@file", at.File), ("@pos", at.Position), ("@before", objectsBefore));
     }
 

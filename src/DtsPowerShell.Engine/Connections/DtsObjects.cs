@@ -24,6 +24,9 @@ public static class DtsObjects
     /// <summary>The target table whose job row the first statement of each of the job's transactions writes, naming the server the changes come from (so the other half of a two-way pair leaves them out).</summary>
     public const string OriginTable = "txn_origin";
 
+    /// <summary>The target table where a job keeps, with its checkpoint, the sessions in which the other half of its pair is running a statement on its source.</summary>
+    public const string PeerStatementTable = "peer_statements";
+
     /// <summary>The target database where a job works out what a DDL statement does to a table (its name followed by the job's id).</summary>
     public const string ScratchDatabasePrefix = "_dts_ddl_";
 

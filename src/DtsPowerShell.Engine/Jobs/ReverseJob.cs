@@ -44,7 +44,8 @@ public static class ReverseJob
                     break;
                 default:
                     var (database, table) = mapping.TargetTable(parts[0], parts[1]);
-                    entries.Add(new(new QualifiedName([database, table, value]).ToString(), Name(parts[2])));
+                    // The value is in display form (back-quoted where the name needs it): its name, not its spelling.
+                    entries.Add(new(new QualifiedName([database, table, QualifiedName.Parse(value, "Mapping value").Parts[0]]).ToString(), Name(parts[2])));
                     break;
             }
         }

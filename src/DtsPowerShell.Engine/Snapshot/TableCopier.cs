@@ -31,9 +31,6 @@ public sealed partial class TableCopier(ConnectionSettings source, ConnectionSet
     /// <summary>Load chunks with LOAD DATA LOCAL (the target's local_infile is on), else with INSERT statements.</summary>
     public bool LoadData { get; init; }
 
-    /// <summary>The mark each chunk's transaction starts with (where its rows come from), or null.</summary>
-    public OriginMarker? Origin { get; init; }
-
     /// <summary>
     /// The table as the source shows it now must be the one the job tracks: a DDL between the job's start and this
     /// copy would leave the target's table, created before it, unlike the rows copied into it, and the tracked schema
@@ -91,7 +88,7 @@ public sealed partial class TableCopier(ConnectionSettings source, ConnectionSet
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 // The chunk's rows and its mark commit together (a plain BEGIN: the bulk loader runs its own command).
-                await targetConnection.ExecuteAsync(Origin is null ? "BEGIN" : "BEGIN; " + Origin.Statement, cancellationToken).ConfigureAwait(false);
+                await targetConnection.ExecuteAsync("BEGIN", cancellationToken).ConfigureAwait(false);
                 if (chunk.Rows > 0)
                 {
                     await WriteAsync(targetConnection, table, format, chunk, cancellationToken).ConfigureAwait(false);

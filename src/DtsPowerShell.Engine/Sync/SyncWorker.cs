@@ -278,7 +278,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var pending = tables.Where(t => states.GetValueOrDefault((t.Database, t.Name)) is not { Done: true }).OrderByDescending(t => t.EstimatedRows).ToList();
         var loadData = options.LoadData && await LocalInfileAsync(targetConnection, cancellationToken).ConfigureAwait(false);
         log.LogInformation("Copying {Count} tables, {Parallel} at a time, with {Method}.", pending.Count, options.CopyParallelism, loadData ? "LOAD DATA LOCAL" : "INSERT statements (the target's local_infile is off)");
-        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows, ChunkBytes = options.ChunkBytes, LoadData = loadData, Origin = origin };
+        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows, ChunkBytes = options.ChunkBytes, LoadData = loadData };
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.CopyParallelism, CancellationToken = cancellationToken }, async (table, token) =>
         {
             var copy = await copier.CopyAsync(targets[(table.Database, table.Name)], tracker.Find(table.Database, table.Name)!.CreateStatement, states.GetValueOrDefault((table.Database, table.Name)), token).ConfigureAwait(false);

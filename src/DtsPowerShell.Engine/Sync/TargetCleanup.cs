@@ -11,7 +11,7 @@ namespace DtsPowerShell.Engine.Sync;
 public static class TargetCleanup
 {
     private static readonly string[] JobTables =
-        [DtsObjects.CheckpointTable, DtsObjects.TableCopyTable, DtsObjects.TableSchemaTable, DtsObjects.DdlPendingTable, DtsObjects.DdlHistoryTable, DtsObjects.OriginTable];
+        [DtsObjects.CheckpointTable, DtsObjects.TableCopyTable, DtsObjects.TableSchemaTable, DtsObjects.DdlPendingTable, DtsObjects.DdlHistoryTable, DtsObjects.OriginTable, DtsObjects.PeerStatementTable];
 
     /// <returns>The statements that would do it by hand (for a message when the target cannot be reached).</returns>
     public static IReadOnlyList<string> Statements(string jobId)

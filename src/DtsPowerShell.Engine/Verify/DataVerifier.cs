@@ -32,7 +32,19 @@ public sealed class DataVerifier(ConnectionSettings source, ConnectionSettings t
         var comparer = new TableComparer(sourceConnection, targetConnection) { ChunkRows = ChunkRows, Rechecks = Rechecks, RecheckDelay = RecheckDelay };
         foreach (var table in tables)
         {
-            yield return await comparer.CompareAsync(new TargetTable(table, job.NameMapping), cancellationToken).ConfigureAwait(false);
+            var target = new TargetTable(table, job.NameMapping);
+            TableComparison result;
+            try
+            {
+                result = await comparer.CompareAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlConnector.MySqlException e) when (e.IsRefusalOn(sourceConnection) && e.IsRefusalOn(targetConnection))
+            {
+                // A table missing on the target, or a column the job has not added yet: this table cannot be compared, the next ones can.
+                result = new TableComparison(false, table.ToString(), target.ToString(), 0, 0, 0, 0, 0, 0, [], [], [], $"Not compared: the server refused a query ({e.Number}: {e.Message}).");
+            }
+
+            yield return result;
         }
     }
 }

@@ -5,9 +5,10 @@ using MySqlConnector;
 namespace DtsPowerShell.Engine.Verify;
 
 /// <summary>
-/// Compares a synced table with its source by chunked checksums: chunks of <see cref="ChunkRows"/> rows in key order,
-/// bounded by keys read from the source, are counted and checksummed on both servers (a 64-bit XOR of each row's MD5
-/// over every written column's bytes, with NULL told apart). Chunks that differ are checked again after
+/// Compares a synced table with its source. Where CHECKSUM TABLE and the row count agree on both servers, the table is
+/// equal. Otherwise it is compared by chunked checksums: chunks of <see cref="ChunkRows"/> rows in key order,
+/// bounded by keys read from the source, are counted and checksummed on both servers at once (the sum of each row's
+/// 64-bit MD5 prefix over every written column's bytes, with NULL told apart). Chunks that differ are checked again after
 /// <see cref="RecheckDelay"/> up to <see cref="Rechecks"/> times, since a running job may not have applied the latest
 /// changes yet; rows of the chunks still different are then compared one by one. A table without a key is compared
 /// whole, and its differing rows cannot be named.
@@ -30,12 +31,25 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
         var sourceSide = new Side(source, QualifiedName.Quote(schema.Database) + "." + QualifiedName.Quote(schema.Name), table.WrittenColumns.Select(i => QualifiedName.Quote(schema.Columns[i].Name)).ToList(),
             schema.KeyColumns.Select(i => QualifiedName.Quote(schema.Columns[i].Name)).ToList());
         var targetSide = new Side(target, table.QuotedName, table.WrittenColumns.Select(i => table.QuotedColumns[i]).ToList(), schema.KeyColumns.Select(i => table.QuotedColumns[i]).ToList());
+        var (name, targetName) = (schema.ToString(), table.ToString());
+        var (sourceChecksum, targetChecksum) = await BothAsync(sourceSide.TableChecksumAsync(cancellationToken), targetSide.TableChecksumAsync(cancellationToken)).ConfigureAwait(false);
+        if (sourceChecksum is not null && sourceChecksum == targetChecksum)
+        {
+            // The servers' own checksum of the whole table agrees (it does only where both store the table alike): equal,
+            // without chunks. Where it differs, the chunks below tell.
+            var (sourceCount, targetCount) = await BothAsync(sourceSide.CountAsync(cancellationToken), targetSide.CountAsync(cancellationToken)).ConfigureAwait(false);
+            if (sourceCount == targetCount)
+            {
+                return new TableComparison(true, name, targetName, sourceCount, targetCount, 0, 0, 0, 0, [], [], [], null);
+            }
+        }
+
         var chunks = schema.HasKey ? await sourceSide.ChunksAsync(ChunkRows, cancellationToken).ConfigureAwait(false) : [new Chunk(null, null)];
         var differing = new List<Chunk>();
         long sourceRows = 0, targetRows = 0;
         foreach (var chunk in chunks)
         {
-            var (s, t) = (await sourceSide.SumAsync(chunk, cancellationToken).ConfigureAwait(false), await targetSide.SumAsync(chunk, cancellationToken).ConfigureAwait(false));
+            var (s, t) = await BothAsync(sourceSide.SumAsync(chunk, cancellationToken), targetSide.SumAsync(chunk, cancellationToken)).ConfigureAwait(false);
             (sourceRows, targetRows) = (sourceRows + s.Rows, targetRows + t.Rows);
             if (s != t)
             {
@@ -49,7 +63,8 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
             var still = new List<Chunk>();
             foreach (var chunk in differing)
             {
-                if (await sourceSide.SumAsync(chunk, cancellationToken).ConfigureAwait(false) != await targetSide.SumAsync(chunk, cancellationToken).ConfigureAwait(false))
+                var (s, t) = await BothAsync(sourceSide.SumAsync(chunk, cancellationToken), targetSide.SumAsync(chunk, cancellationToken)).ConfigureAwait(false);
+                if (s != t)
                 {
                     still.Add(chunk);
                 }
@@ -58,7 +73,6 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
             differing = still;
         }
 
-        var (name, targetName) = (schema.ToString(), table.ToString());
         if (!schema.HasKey)
         {
             return new TableComparison(differing.Count == 0, name, targetName, sourceRows, targetRows, 1, 0, 0, 0, [], [], [],
@@ -69,7 +83,7 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
         long missingCount = 0, extraCount = 0, changedCount = 0;
         foreach (var chunk in differing)
         {
-            var (sourceKeys, targetKeys) = (await sourceSide.RowsAsync(chunk, cancellationToken).ConfigureAwait(false), await targetSide.RowsAsync(chunk, cancellationToken).ConfigureAwait(false));
+            var (sourceKeys, targetKeys) = await BothAsync(sourceSide.RowsAsync(chunk, cancellationToken), targetSide.RowsAsync(chunk, cancellationToken)).ConfigureAwait(false);
             foreach (var (key, row) in sourceKeys)
             {
                 if (!targetKeys.TryGetValue(key, out var other))
@@ -94,6 +108,13 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
         return new TableComparison(missingCount + extraCount + changedCount == 0, name, targetName, sourceRows, targetRows, chunks.Count, missingCount, extraCount, changedCount, missing, extra, changed, null);
     }
 
+    /// <summary>The same query on both servers at once.</summary>
+    private static async Task<(T Source, T Target)> BothAsync<T>(Task<T> source, Task<T> target)
+    {
+        await Task.WhenAll(source, target).ConfigureAwait(false);
+        return (await source.ConfigureAwait(false), await target.ConfigureAwait(false));
+    }
+
     private static void Note(List<string> keys, ref long count, string key)
     {
         count++;
@@ -111,8 +132,12 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
     /// <summary>One server's copy of the table: its name and columns there, and the queries on it.</summary>
     private sealed class Side(MySqlConnection connection, string table, IReadOnlyList<string> columns, IReadOnlyList<string> keys)
     {
-        // Each column's bytes with their length (so no value runs into the next), or '-' for NULL; in the session's UTC.
-        private readonly string digest = "MD5(CONCAT_WS('|'," + string.Join(",", columns.Select(c => $"IFNULL(CONCAT(LENGTH(CAST({c} AS BINARY)),':',CAST({c} AS BINARY)),'-')")) + "))";
+        // Each column's bytes (in the session's UTC), which columns are NULL (so NULL and '' differ), and each value's
+        // length (so no value runs into the next across the separator), hashed to 64 bits by MD5. A chunk's rows are
+        // summed, not XORed, and the hash is not linear: changes cannot cancel out, duplicate rows count twice.
+        private readonly string digest = "CAST(CONV(LEFT(MD5(CONCAT_WS('|'," + string.Join(",", columns.Select(c => $"CAST({c} AS BINARY)")) +
+            ",CONCAT(" + string.Join(",", columns.Select(c => $"ISNULL({c})")) + "),CONCAT_WS(','," + string.Join(",", columns.Select(c => $"LENGTH({c})")) + "))), 16), 16, 10) AS UNSIGNED)";
+
         private readonly string keyList = string.Join(",", keys);
 
         /// <summary>The chunks' bounds: every <paramref name="rows"/>-th key of the table, read in key order.</summary>
@@ -137,12 +162,26 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
             }
         }
 
-        public async Task<(long Rows, ulong Sum)> SumAsync(Chunk chunk, CancellationToken cancellationToken)
+        /// <summary>CHECKSUM TABLE: the server's own checksum of the stored rows (null when it gives none).</summary>
+        public async Task<long?> TableChecksumAsync(CancellationToken cancellationToken)
         {
-            await using var command = Command($"SELECT COUNT(*), IFNULL(BIT_XOR(CAST(CONV(LEFT({digest}, 16), 16, 10) AS UNSIGNED)), 0) FROM {table}{Where(chunk)}", chunk);
+            await using var command = new MySqlCommand($"CHECKSUM TABLE {table}", connection) { CommandTimeout = 0 };
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(1) ? Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) : null;
+        }
+
+        public async Task<long> CountAsync(CancellationToken cancellationToken)
+        {
+            await using var command = new MySqlCommand($"SELECT COUNT(*) FROM {table}", connection) { CommandTimeout = 0 };
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public async Task<(long Rows, decimal Sum)> SumAsync(Chunk chunk, CancellationToken cancellationToken)
+        {
+            await using var command = Command($"SELECT COUNT(*), IFNULL(SUM({digest}), 0) FROM {table}{Where(chunk)}", chunk);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            return (reader.GetInt64(0), Convert.ToUInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+            return (reader.GetInt64(0), Convert.ToDecimal(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
         }
 
         /// <summary>Each row of the chunk by its key's bytes: the key as shown, and the row's digest.</summary>
@@ -155,7 +194,7 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows[reader.GetString(0)] = new Row(reader.GetString(1), reader.GetString(2));
+                rows[reader.GetString(0)] = new Row(reader.GetString(1), Convert.ToString(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)!);
             }
 
             return rows;

@@ -13,7 +13,7 @@ public sealed class ReverseJobTests : IDisposable
     [Fact]
     public void TheReverseJobReadsTheTargetWritesTheSourceSelectsTheTargetNamesAndCopiesNothing()
     {
-        var forward = Create(["shop", "crm.people"], new Dictionary<string, string> { ["shop"] = "shop2", ["shop.orders"] = "orders2", ["shop.orders.qty"] = "quantity", ["crm.people"] = "contacts" });
+        var forward = Create(["shop", "crm.people"], new Dictionary<string, string> { ["shop"] = "shop2", ["shop.orders"] = "orders2", ["shop.orders.qty"] = "quantity", ["shop.orders.note"] = "`remark 2`", ["crm.people"] = "contacts" });
         var (source, target) = store.Jobs.GetConnections(forward);
 
         var reverse = ReverseJob.Of(forward, source, target, "back");
@@ -26,6 +26,7 @@ public sealed class ReverseJobTests : IDisposable
         Assert.Equal("shop", reverse.Mapping.TargetDatabase("shop2"));
         Assert.Equal(("shop", "orders"), reverse.Mapping.TargetTable("shop2", "orders2"));
         Assert.Equal("qty", reverse.Mapping.TargetColumn("shop2", "orders2", "quantity"));
+        Assert.Equal("note", reverse.Mapping.TargetColumn("shop2", "orders2", "remark 2"));
         Assert.Equal(("crm", "people"), reverse.Mapping.TargetTable("crm", "contacts"));
         Assert.Equal(("shop", "customers"), reverse.Mapping.TargetTable("shop2", "customers"));
     }

@@ -1,5 +1,6 @@
 using DtsPowerShell.Engine.Apply;
 using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 using DtsPowerShell.Engine.Sync;
@@ -59,6 +60,50 @@ public sealed class TwoWaySyncTests(SyncServers servers) : IClassFixture<SyncSer
         Assert.Equal(SyncServers.Fingerprint(a, "pair.items"), SyncServers.Fingerprint(b, "pair.items"));
         Assert.Equal(SyncServers.Structure(a, "pair.items"), SyncServers.Structure(b, "pair.items"));
         Assert.Contains(reverse.Progress.TakeStatements(), s => s.Outcome == DdlOutcome.Skipped && s.Statement.Contains("ADD COLUMN extra", StringComparison.Ordinal));
+
+        await SyncServers.StopAsync(reverse, reverseRun);
+        await SyncServers.StopAsync(forward, forwardRun);
+    }
+
+    [Fact]
+    public async Task TheOtherJobsDdlIsKnownByItsSessionAcrossARestartAndADdlOfAnotherSessionMeanwhileIsApplied()
+    {
+        var (a, b) = (servers.Source, servers.Target);
+        a.Sql("CREATE DATABASE pair2; CREATE TABLE pair2.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO pair2.t VALUES (1, 1);");
+        var selection = ObjectSelection.Parse(["pair2"]);
+        var forwardJob = servers.CreateJob(["pair2"]);
+        var forward = new SyncWorker(forwardJob, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        var forwardRun = forward.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => forward.State == SyncJobState.Synchronizing || forwardRun.IsCompleted, Deadline, "the forward job to synchronize");
+        var reverseJob = servers.Store.Jobs.Create(new SyncJobDefinition(null, servers.TargetSettings, servers.SourceSettings, selection,
+            NameMapping.Create(new Dictionary<string, string>(), selection), InitialSync.None));
+        var reverse = new SyncWorker(reverseJob, servers.TargetSettings, servers.SourceSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        var reverseRun = reverse.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => reverse.State == SyncJobState.Synchronizing || reverseRun.IsCompleted, Deadline, "the reverse job to synchronize");
+
+        // A reader on the other side holds the table: the forward job marks its ALTER as pending there, then waits to run it.
+        await using var holder = await MySqlConnectionFactory.OpenForSyncAsync(servers.TargetSettings, TimeSpan.FromSeconds(30), CancellationToken.None);
+        await holder.ExecuteAsync("START TRANSACTION; SELECT * FROM pair2.t", CancellationToken.None);
+        a.Sql("ALTER TABLE pair2.t ADD COLUMN extra INT NULL");
+        SyncServers.WaitFor(() => b.Sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE%extra%' AND STATE LIKE '%metadata lock%'") == "1",
+            Deadline, "the forward job's ALTER to wait for the table");
+
+        // The reverse job reads the pending mark, saves it with its checkpoint, and is restarted.
+        WaitUntilRead(reverse, b);
+        await SyncServers.StopAsync(reverse, reverseRun);
+        reverse = new SyncWorker(reverseJob, servers.TargetSettings, servers.SourceSettings, new SyncWorkerOptions(), NullLogger.Instance);
+        reverseRun = reverse.RunAsync(CancellationToken.None);
+        SyncServers.WaitFor(() => reverse.State == SyncJobState.Synchronizing || reverseRun.IsCompleted, Deadline, "the reverse job to synchronize again");
+
+        // Meanwhile someone else creates a table on that side: not the forward job's statement, so it goes back.
+        b.Sql("CREATE TABLE pair2.made_on_b (id INT PRIMARY KEY) ENGINE=InnoDB");
+        await holder.ExecuteAsync("COMMIT", CancellationToken.None);
+        SyncServers.WaitFor(() => a.Sql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'pair2' AND TABLE_NAME = 'made_on_b'") == "1",
+            Deadline, $"the other session's CREATE TABLE to reach the first side ({Describe(forward, reverse)})");
+        b.Sql("UPDATE pair2.t SET extra = 5 WHERE id = 1");
+        SyncServers.WaitFor(() => a.Sql("SELECT extra FROM pair2.t WHERE id = 1") == "5", Deadline, $"a row with the new column to come back ({Describe(forward, reverse)})");
+        Assert.Equal(SyncJobState.Synchronizing, reverse.State);
+        Assert.Equal(SyncServers.Structure(a, "pair2.t"), SyncServers.Structure(b, "pair2.t"));
 
         await SyncServers.StopAsync(reverse, reverseRun);
         await SyncServers.StopAsync(forward, forwardRun);

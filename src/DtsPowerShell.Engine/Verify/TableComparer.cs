@@ -28,9 +28,11 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
     {
         ArgumentNullException.ThrowIfNull(table);
         var schema = table.Source;
+        // A date or time key is bound back as its text: a zero or partial-zero date has no typed value that round-trips.
+        var keysAsText = schema.KeyColumns.Select(i => schema.Columns[i].DataType is "date" or "datetime" or "timestamp" or "time" or "year").ToList();
         var sourceSide = new Side(source, QualifiedName.Quote(schema.Database) + "." + QualifiedName.Quote(schema.Name), table.WrittenColumns.Select(i => QualifiedName.Quote(schema.Columns[i].Name)).ToList(),
-            schema.KeyColumns.Select(i => QualifiedName.Quote(schema.Columns[i].Name)).ToList());
-        var targetSide = new Side(target, table.QuotedName, table.WrittenColumns.Select(i => table.QuotedColumns[i]).ToList(), schema.KeyColumns.Select(i => table.QuotedColumns[i]).ToList());
+            schema.KeyColumns.Select(i => QualifiedName.Quote(schema.Columns[i].Name)).ToList(), keysAsText);
+        var targetSide = new Side(target, table.QuotedName, table.WrittenColumns.Select(i => table.QuotedColumns[i]).ToList(), schema.KeyColumns.Select(i => table.QuotedColumns[i]).ToList(), keysAsText);
         var (name, targetName) = (schema.ToString(), table.ToString());
         var (sourceChecksum, targetChecksum) = await BothAsync(sourceSide.TableChecksumAsync(cancellationToken), targetSide.TableChecksumAsync(cancellationToken)).ConfigureAwait(false);
         if (sourceChecksum is not null && sourceChecksum == targetChecksum)
@@ -130,7 +132,7 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
     private sealed record Row(string Shown, string Digest);
 
     /// <summary>One server's copy of the table: its name and columns there, and the queries on it.</summary>
-    private sealed class Side(MySqlConnection connection, string table, IReadOnlyList<string> columns, IReadOnlyList<string> keys)
+    private sealed class Side(MySqlConnection connection, string table, IReadOnlyList<string> columns, IReadOnlyList<string> keys, IReadOnlyList<bool> keysAsText)
     {
         // Each column's bytes (in the session's UTC), which columns are NULL (so NULL and '' differ), and each value's
         // length (so no value runs into the next across the separator), hashed to 64 bits by MD5. A chunk's rows are
@@ -147,16 +149,17 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
             object?[]? after = null;
             while (true)
             {
-                await using var command = Command($"SELECT {keyList} FROM {table}{Where(new Chunk(after, null))} ORDER BY {keyList} LIMIT 1 OFFSET {rows - 1}", new Chunk(after, null));
+                var bounds = string.Join(",", keys.Select((k, i) => keysAsText[i] ? $"CAST({k} AS CHAR)" : k));
+                await using var command = Command($"SELECT {bounds} FROM {table}{Where(new Chunk(after, null))} ORDER BY {keyList} LIMIT 1 OFFSET {rows - 1}", new Chunk(after, null));
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var through = new object?[keys.Count];
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || (reader.GetValues(through!) > 0 && after is not null && through.SequenceEqual(after)))
                 {
+                    // The end, or (should a bound not move on) the rest of the table as one chunk rather than a loop.
                     chunks.Add(new Chunk(after, null));
                     return chunks;
                 }
 
-                var through = new object?[keys.Count];
-                reader.GetValues(through!);
                 chunks.Add(new Chunk(after, through));
                 after = through;
             }

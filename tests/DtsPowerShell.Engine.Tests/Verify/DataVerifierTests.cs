@@ -61,6 +61,28 @@ public sealed class DataVerifierTests(SyncServers servers) : IClassFixture<SyncS
         Assert.Contains("no key", different["verify.k"].Note, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task KeysWithZeroDatesAreChunkedAndCompared()
+    {
+        servers.Source.Sql("""
+            CREATE DATABASE verify_dates;
+            CREATE TABLE verify_dates.d (at DATETIME PRIMARY KEY, v INT) ENGINE=InnoDB;
+            INSERT INTO verify_dates.d VALUES ('0000-00-00 00:00:00', 1), ('2024-05-00 00:00:00', 2), ('2024-05-01 10:00:00', 3), ('2024-00-00 00:00:00', 4), ('2025-01-01 00:00:00', 5);
+            """);
+        var job = servers.CreateJob(["verify_dates"]);
+        var worker = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions { StopWhenSynchronizing = true }, NullLogger.Instance);
+        await worker.RunAsync(CancellationToken.None);
+        Assert.True(worker.InitialSyncDone, worker.LastError);
+        servers.Target.Sql("UPDATE verify_dates.d SET v = 20 WHERE at = '2024-05-00 00:00:00'; DELETE FROM verify_dates.d WHERE at = '0000-00-00 00:00:00';");
+
+        var verifier = new DataVerifier(servers.SourceSettings, servers.TargetSettings, TimeSpan.FromSeconds(30)) { ChunkRows = 1, Rechecks = 0 };
+        var d = (await CompareAsync(verifier, job).WaitAsync(TimeSpan.FromSeconds(60)))["verify_dates.d"];
+
+        Assert.Equal(6, d.Chunks); // one per row, and the empty one after the last
+        Assert.Equal(["2024-05-00 00:00:00"], d.Changed);
+        Assert.Equal(["0000-00-00 00:00:00"], d.MissingOnTarget);
+    }
+
     private static async Task<Dictionary<string, TableComparison>> CompareAsync(DataVerifier verifier, SyncJob job)
     {
         var results = new Dictionary<string, TableComparison>();

@@ -91,8 +91,11 @@ public sealed class BinlogEventView
             present[i] = Present(table.Columns[i], values[i]);
         }
 
-        return absent ? PartialImage(table, values) : BinlogRow.Create(table.Database, table.Table, Names(table), present);
+        return absent ? PartialImage(table, values) : RowFactories.GetValue(table, map => BinlogRow.FactoryOf(map.Database, map.Table, Names(map)))(present);
     }
+
+    // The row class of each table map, found once per map rather than by its names for every row.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TableMapEvent, Func<object?[], BinlogRow>> RowFactories = [];
 
     /// <summary>A partial row image (binlog_row_image MINIMAL or NOBLOB): only the columns it holds, as note properties.</summary>
     private static PSObject PartialImage(TableMapEvent table, object?[] values)

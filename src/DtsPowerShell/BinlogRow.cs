@@ -30,12 +30,12 @@ public abstract class BinlogRow
         this.names = names;
     }
 
-    /// <summary>A row of a table with these column names (in order) holding these values.</summary>
-    public static BinlogRow Create(string database, string table, string[] names, object?[] values)
+    /// <summary>What makes rows of a table with these column names: one class per layout, made once.</summary>
+    public static Func<object?[], BinlogRow> FactoryOf(string database, string table, string[] names)
     {
         ArgumentNullException.ThrowIfNull(names);
         var key = database + "\0" + table + "\0" + string.Join('\0', names);
-        return Factories.GetOrAdd(key, _ => Build(database, table, names))(values);
+        return Factories.GetOrAdd(key, _ => Build(database, table, names));
     }
 
     /// <summary>As a PowerShell custom object prints: <c>@{id=1; name=x}</c>.</summary>

@@ -54,6 +54,35 @@ public abstract class DtsCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => stopping.Cancel();
 
+    /// <summary>
+    /// A job's stored connections, passwords decrypted; null, with the error written (or thrown, when
+    /// <paramref name="terminating"/>), when the state file does not hold the job or cannot decrypt its passwords.
+    /// </summary>
+    protected (Engine.Connections.ConnectionSettings Source, Engine.Connections.ConnectionSettings Target)? StoredConnections(Engine.Jobs.SyncJob job, bool terminating)
+    {
+        ErrorRecord error;
+        try
+        {
+            return Store.Jobs.GetConnections(job);
+        }
+        catch (KeyNotFoundException)
+        {
+            error = JobResolver.NotInStateFile(job, Store.Path);
+        }
+        catch (InvalidOperationException e)
+        {
+            error = JobResolver.CredentialsUnreadable(e, job, Store.Path);
+        }
+
+        if (terminating)
+        {
+            ThrowTerminatingError(error);
+        }
+
+        WriteError(error);
+        return null;
+    }
+
     protected static ErrorRecord InputError(DtsInputException error, string id, object? target) => new(error, id, ErrorCategory.InvalidArgument, target)
     {
         ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.Remedy },

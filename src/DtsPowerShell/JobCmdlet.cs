@@ -22,27 +22,6 @@ public abstract class JobCmdlet : DtsCmdlet
     protected IEnumerable<SyncJob> SelectedJobs() =>
         ParameterSetName == JobParameterSets.ByInputObject ? InputObject : JobResolver.Resolve(this, Store.Jobs, Name, Id);
 
-    /// <summary>The job's stored connections, passwords decrypted; false (with an error written) when the state file cannot give them.</summary>
-    protected bool TryGetConnections(SyncJob job, out Engine.Connections.ConnectionSettings source, out Engine.Connections.ConnectionSettings target)
-    {
-        (source, target) = (null!, null!);
-        try
-        {
-            (source, target) = Store.Jobs.GetConnections(job);
-            return true;
-        }
-        catch (KeyNotFoundException)
-        {
-            WriteError(JobResolver.NotInStateFile(job, Store.Path));
-        }
-        catch (InvalidOperationException e)
-        {
-            WriteError(JobResolver.CredentialsUnreadable(e, job, Store.Path));
-        }
-
-        return false;
-    }
-
     /// <summary>Writes an error and returns true when the job's worker runs (so <paramref name="action"/> must not touch it).</summary>
     protected bool RefuseWhileRunning(SyncJob job, string action)
     {

@@ -4,8 +4,17 @@ namespace DtsPowerShell.Engine.Binlog;
 /// A place in a source's binlog: a file and the offset of the next event in it, and where known the GTID
 /// state reached there (MySQL GTID set, or MariaDB's domain-server-sequence list).
 /// </summary>
-public sealed record BinlogPosition(string File, ulong Position, string? GtidSet = null) : IComparable<BinlogPosition>
+public sealed partial record BinlogPosition(string File, ulong Position, string? GtidSet = null) : IComparable<BinlogPosition>
 {
+    /// <summary>
+    /// Whether text is written as a position, <c>name.digits:offset</c> (a binlog file's name ends in its number): a time
+    /// of day such as <c>10:00</c> is not.
+    /// </summary>
+    public static bool LooksLikePosition(string text) => PositionText().IsMatch(text);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[^\s:]+\.\d+:\d+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PositionText();
+
     /// <summary>Parses <c>file:position</c>.</summary>
     public static BinlogPosition Parse(string text)
     {

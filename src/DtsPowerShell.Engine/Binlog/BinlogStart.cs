@@ -54,8 +54,8 @@ public sealed partial record BinlogStart
             return AtGtid(value);
         }
 
-        // A position is file:offset, one colon and no space: a date and time is never taken for one.
-        return PositionText().IsMatch(value) ? At(BinlogPosition.Parse(value)) : throw Invalid(value);
+        // A date and time is never taken for a position.
+        return BinlogPosition.LooksLikePosition(value) ? At(BinlogPosition.Parse(value)) : throw Invalid(value);
     }
 
     /// <summary>As <see cref="Parse"/>, or a date and time (ISO 8601, or as this culture writes it): see <see cref="Time"/>.</summary>
@@ -66,20 +66,21 @@ public sealed partial record BinlogStart
         {
             return Parse(value);
         }
-        catch (DtsInputException) when (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeLocal, out var time)
-            || DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.CurrentCulture, System.Globalization.DateTimeStyles.AssumeLocal, out time))
+        catch (DtsInputException) when (TryParseTime(value, out var time))
         {
             return new() { FromOldest = true, Time = time };
         }
     }
 
+    /// <summary>A date and time as a reader takes it for -Start and -Stop: ISO 8601, or as this culture writes it; local unless it says otherwise.</summary>
+    public static bool TryParseTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeLocal, out time)
+        || DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.CurrentCulture, System.Globalization.DateTimeStyles.AssumeLocal, out time);
+
     private static DtsInputException Invalid(string text) =>
         new($"'{text}' is not a binlog position.", "Give file:position, e.g. mysql-bin.000042:4 (see SHOW BINARY LOGS on the source), or a GTID set.");
 
     public override string ToString() => Position?.ToString() ?? GtidSet ?? Time?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? (FromOldest ? "oldest" : "current");
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[^\s:]+:\d+$")]
-    private static partial System.Text.RegularExpressions.Regex PositionText();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,10}-\d{1,10}-\d{1,20}(,\s*\d{1,10}-\d{1,10}-\d{1,20})*$")]
     private static partial System.Text.RegularExpressions.Regex MariaDbGtids();

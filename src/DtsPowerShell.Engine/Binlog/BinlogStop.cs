@@ -1,4 +1,3 @@
-using System.Globalization;
 using DtsPowerShell.Engine.Binlog.Events;
 
 namespace DtsPowerShell.Engine.Binlog;
@@ -37,13 +36,12 @@ public sealed class BinlogStop
             return new BinlogStop { Gtid = text };
         }
 
-        // A binlog file's name ends in a number (mysql-bin.000003); a time of day does not come as name.digits:digits.
-        if (System.Text.RegularExpressions.Regex.IsMatch(text, @"^[^\s:]+\.\d+:\d+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+        if (BinlogPosition.LooksLikePosition(text))
         {
             return At(BinlogPosition.Parse(text));
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var time) || DateTimeOffset.TryParse(text, CultureInfo.CurrentCulture, DateTimeStyles.AssumeLocal, out time))
+        if (BinlogStart.TryParseTime(text, out var time))
         {
             return AtTime(time);
         }

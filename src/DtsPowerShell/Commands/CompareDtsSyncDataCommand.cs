@@ -40,10 +40,12 @@ public sealed class CompareDtsSyncDataCommand : JobCmdlet
 
     private void Compare(SyncJob job)
     {
-        if (!TryGetConnections(job, out var source, out var target))
+        if (StoredConnections(job, terminating: false) is not { } connections)
         {
             return;
         }
+
+        var (source, target) = connections;
 
         var verifier = new DataVerifier(source, target, TimeSpan.FromSeconds(TimeoutSec)) { ChunkRows = ChunkRows, Rechecks = Rechecks, RecheckDelay = TimeSpan.FromSeconds(RecheckDelaySec) };
         var progress = new ProgressRecord(2, "Compare-DtsSyncData", $"{job.Name} ({job.Id}): {job.Source} -> {job.Target}");

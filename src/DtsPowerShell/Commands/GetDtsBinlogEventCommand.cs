@@ -159,18 +159,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     {
         if (Job is { } job)
         {
-            try
-            {
-                return Store.Jobs.GetConnections(job).Source;
-            }
-            catch (KeyNotFoundException)
-            {
-                ThrowTerminatingError(JobResolver.NotInStateFile(job, Store.Path));
-            }
-            catch (InvalidOperationException e)
-            {
-                ThrowTerminatingError(JobResolver.CredentialsUnreadable(e, job, Store.Path));
-            }
+            return StoredConnections(job, terminating: true)!.Value.Source;
         }
 
         if (Server is null)

@@ -112,21 +112,8 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
     /// <summary>The other half of a two-way pair, with the forward job's stored connections swapped.</summary>
     private SyncJobDefinition Reverse(SyncJob forward)
     {
-        try
-        {
-            var (source, target) = Store.Jobs.GetConnections(forward);
-            return ReverseJob.Of(forward, source, target, Name);
-        }
-        catch (KeyNotFoundException)
-        {
-            ThrowTerminatingError(JobResolver.NotInStateFile(forward, Store.Path));
-        }
-        catch (InvalidOperationException e)
-        {
-            ThrowTerminatingError(JobResolver.CredentialsUnreadable(e, forward, Store.Path));
-        }
-
-        throw new InvalidOperationException("unreachable");
+        var (source, target) = StoredConnections(forward, terminating: true)!.Value;
+        return ReverseJob.Of(forward, source, target, Name);
     }
 
     private ConnectionSettings Connection(string address, string what, PSCredential credential, DtsSslMode sslMode, string? sslCa)

@@ -33,10 +33,12 @@ public sealed class TestDtsPrecheckCommand : JobCmdlet
 
         var progress = new ProgressRecord(1, "Precheck", $"Checking {job.Name} ({job.Id}): {job.Source} -> {job.Target}");
         WriteProgress(progress);
-        if (!TryGetConnections(job, out var source, out var target))
+        if (StoredConnections(job, terminating: false) is not { } connections)
         {
             return;
         }
+
+        var (source, target) = connections;
 
         var logger = new VerboseLogger();
         var runner = new PrecheckRunner(TimeSpan.FromSeconds(TimeoutSec), logger);

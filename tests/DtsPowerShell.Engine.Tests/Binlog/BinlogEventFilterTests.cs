@@ -84,6 +84,11 @@ public sealed class BinlogEventFilterTests
         Assert.Equal((true, false), noon.Check(new XidEvent(new BinlogEventHeader((uint)DateTimeOffset.Parse("2026-11-30T11:59:59Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds(), BinlogEventType.Xid, 1, 0, 0, 0), 1), "b"));
         Assert.Equal((false, true), noon.Check(new XidEvent(new BinlogEventHeader((uint)DateTimeOffset.Parse("2026-11-30T12:00:01Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds(), BinlogEventType.Xid, 1, 0, 0, 0), 1), "b"));
         Assert.Throws<DtsInputException>(() => BinlogStop.Parse("soon"));
+
+        // Start and stop read positions and times alike: a time of day is never taken for a position.
+        Assert.NotNull(BinlogStop.Parse("10:00").Time);
+        Assert.NotNull(BinlogStart.ParseForReader("10:30").Time);
+        Assert.Equal(new BinlogPosition("mysql-bin.000003", 4), BinlogStart.ParseForReader("mysql-bin.000003:4").Position);
     }
 
     private static BinlogEventHeader Header(BinlogEventType type) => new(1_700_000_000, type, 1, 0, 0, 0);

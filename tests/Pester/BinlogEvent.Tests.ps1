@@ -134,6 +134,23 @@ Describe 'Get-DtsBinlogEvent from a server' {
         (Get-DtsBinlogEvent -Path $file -Start $second -Count 1).Position | Should -Be $second
     }
 
+    It 'returns at once with nothing when -Start is later than every event (unless -Wait)' {
+        $later = (Get-Date).AddHours(1).ToString('o')
+        $manifest = Get-DtsModuleManifest
+        $address = $server.Address
+        $credential = Get-SourceCredential
+        $reader = Start-ThreadJob -ScriptBlock {
+            Import-Module $using:manifest
+            @(Get-DtsBinlogEvent -Server $using:address -Credential $using:credential -SslMode None -Start $using:later).Count
+        }
+        try {
+            # Before the fix this never returned: the skipped events never reached the end of the binlog.
+            $reader | Wait-Job -Timeout 60 | Out-Null
+            $reader.State | Should -Be 'Completed'
+            $reader | Receive-Job | Should -Be 0
+        } finally { $reader | Stop-Job -PassThru | Remove-Job -Force }
+    }
+
     It 'shows a table whose structure changed since by position, with one warning' {
         $events = Get-DtsBinlogEvent -Server $server.Address -Credential (Get-SourceCredential) -SslMode None -Start $start -Table changed -Type Insert -WarningVariable warned -WarningAction SilentlyContinue
         $events.Rows[0].'@1' | Should -Be 1

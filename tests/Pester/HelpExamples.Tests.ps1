@@ -18,6 +18,9 @@ BeforeAll {
     $script:server = Start-TestServer
     Initialize-TestSource $server
     $script:position = Get-TestBinlogPosition $server
+    # The examples' times of day ('09:00', '12:00') are swapped for times around the test's writes: a test must not
+    # depend on the hour it runs at.
+    $script:morning = (Get-Date).AddMinutes(-1).ToString('o')
     $server.Sql(@'
 CREATE TABLE shop.orders_archive (id INT PRIMARY KEY, note VARCHAR(40)) ENGINE=InnoDB;
 INSERT INTO shop.orders VALUES (2, 'second'), (3, 'third');
@@ -25,6 +28,7 @@ UPDATE shop.orders SET note = 'changed' WHERE id = 2;
 DELETE FROM shop.orders WHERE id = 3;
 ALTER TABLE shop.orders_archive ADD COLUMN at DATETIME NULL;
 '@)
+    $script:noon = (Get-Date).AddMinutes(1).ToString('o')
     $script:binlog = ($position -split ':')[0]
     $script:gtid = ($server.Sql('SELECT @@GLOBAL.gtid_binlog_pos') -split ',')[0]
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "dts-examples-$([guid]::NewGuid().ToString('N'))"
@@ -42,6 +46,8 @@ ALTER TABLE shop.orders_archive ADD COLUMN at DATETIME NULL;
             -replace "'mysql-bin\.000042:1540'", "'$position'" `
             -replace "'mysql-bin\.000042:4'", "'${binlog}:4'" `
             -replace "'0-1-1200'", "'$gtid'" `
+            -replace "\(Get-Date '09:00'\)", "(Get-Date '$morning')" `
+            -replace "\(Get-Date '12:00'\)", "(Get-Date '$noon')" `
             -replace '(?<![\w./])(db1\.example\.com|mariadb1|db1)(?![\w.])', $server.Address
     }
 }

@@ -228,6 +228,7 @@ public sealed class ChangeApplier(
         }
 
         await BeginAsync(cancellationToken).ConfigureAwait(false);
+        sql.ChecksAs(rows.Flags);
         foreach (var row in rows.Rows)
         {
             switch (rows.Kind)

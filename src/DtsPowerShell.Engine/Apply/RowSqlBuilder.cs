@@ -16,6 +16,7 @@ public sealed class RowSqlBuilder
     private readonly string terminator;
     private TargetTable? openInsertTable;
     private bool openInsertUpserts;
+    private RowsEventFlags checksOff;
 
     /// <param name="lineByLine">Each statement on its own line (a script a person reads), instead of one line.</param>
     public RowSqlBuilder(bool lineByLine = false) => terminator = lineByLine ? ";\n" : ";";
@@ -23,6 +24,24 @@ public sealed class RowSqlBuilder
     public int Length => sql.Length;
 
     public bool IsEmpty => sql.Length == 0;
+
+    /// <summary>
+    /// The rows that follow run under the checks the source wrote them under (a rows event's flags), as a replica applies
+    /// them: foreign_key_checks and unique_checks are set when they change. The session starts with both on.
+    /// </summary>
+    public void ChecksAs(RowsEventFlags flags)
+    {
+        var off = flags & (RowsEventFlags.NoForeignKeyChecks | RowsEventFlags.RelaxedUniqueChecks);
+        if (off == checksOff)
+        {
+            return;
+        }
+
+        EndStatement();
+        sql.Append("SET SESSION foreign_key_checks=").Append(off.HasFlag(RowsEventFlags.NoForeignKeyChecks) ? '0' : '1')
+            .Append(",SESSION unique_checks=").Append(off.HasFlag(RowsEventFlags.RelaxedUniqueChecks) ? '0' : '1').Append(terminator);
+        checksOff = off;
+    }
 
     public void Insert(TargetTable table, object?[] row, ApplyMode mode)
     {

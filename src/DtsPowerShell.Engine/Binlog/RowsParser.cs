@@ -17,7 +17,7 @@ internal static class RowsParser
         var kind = format.Kind;
         var reader = new SpanReader(body);
         var tableId = postHeaderLength == 6 ? reader.ReadUInt32() : reader.ReadUInt48();
-        reader.Skip(2);
+        var flags = (RowsEventFlags)reader.ReadUInt16();
         if (format.Version2)
         {
             var extra = reader.ReadUInt16();
@@ -64,7 +64,7 @@ internal static class RowsParser
             }
         }
 
-        return new RowsEvent(header, kind, table, rows);
+        return new RowsEvent(header, kind, table, rows) { Flags = flags };
     }
 
     /// <summary>

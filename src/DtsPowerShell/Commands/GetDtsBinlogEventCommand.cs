@@ -266,8 +266,9 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     {
         if (Skipped(binlogEvent))
         {
+            // A -Start later than every event still ends where the binlog ended (or at -Stop): nothing is written.
             NoteTransaction(binlogEvent, file);
-            return true;
+            return !(stop?.Check(binlogEvent, file).End ?? false) && !(end?.Check(binlogEvent, file).End ?? false);
         }
 
         var (write, ends) = stop?.Check(binlogEvent, file) ?? (true, false);

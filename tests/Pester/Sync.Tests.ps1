@@ -10,9 +10,10 @@ BeforeAll {
     Initialize-TestSource $source
     Initialize-TestTarget $target
 
-    function New-SyncJob([string] $Name, [string[]] $Object, [string[]] $InitialSync = @('Schema', 'Data'), [string] $StartPosition) {
+    function New-SyncJob([string] $Name, [string[]] $Object, [string[]] $InitialSync = @('Schema', 'Data'), [string] $StartPosition, [string] $ConflictPolicy) {
         $parameters = @{}
         if ($StartPosition) { $parameters.StartPosition = $StartPosition }
+        if ($ConflictPolicy) { $parameters.ConflictPolicy = $ConflictPolicy }
         New-DtsSyncJob -Name $Name -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address `
             -TargetCredential (Get-TargetCredential) -Object $Object -InitialSync $InitialSync -StatePath $statePath `
             -SourceSslMode None -TargetSslMode None @parameters
@@ -72,7 +73,7 @@ Describe 'Start-DtsSync, Get-DtsSyncStatus and Stop-DtsSync' {
         $now = Get-DtsSyncStatus -Name 'crm' -StatePath $statePath
         $now.Position | Should -Match '^.+\.\d+:\d+$'
         $now.UpdatedAt | Should -BeGreaterThan ([DateTime]::UtcNow.AddSeconds(-10))
-        ($now | Out-String -Width 250) | Should -Match 'Id\s+Name\s+State\s+Progress\s+Latency\s+Events/s\s+Position\s+LastError'
+        ($now | Out-String -Width 250) | Should -Match 'Id\s+Name\s+State\s+Progress\s+Latency\s+Events/s\s+Conflicts\s+Position\s+LastError'
     }
 
     It 'warns and changes nothing when the job already runs; refuses to remove or precheck it' {
@@ -263,5 +264,42 @@ INSERT INTO cmp.tags VALUES ('a'), ('b');
         $tags.Equal | Should -BeFalse
         $tags.Note | Should -Match 'no key'
         ($tags | Format-Table | Out-String) | Should -Match 'Missing'
+    }
+}
+
+Describe 'Conflicts: a target changed behind the job''s back' {
+    BeforeAll {
+        foreach ($db in 'diverge', 'diverge2') {
+            $source.Sql("CREATE DATABASE $db; CREATE TABLE $db.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO $db.t VALUES (1, 1), (2, 2);")
+        }
+    }
+
+    It 'stops a job with the default policy, naming the table, key, kind and position' {
+        $job = New-SyncJob -Name 'diverge-fail' -Object 'diverge'
+        $job.ConflictPolicy | Should -Be 'Fail'
+        ($job | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        $target.Sql('DELETE FROM diverge.t WHERE id = 2')
+        $source.Sql('UPDATE diverge.t SET v = 20 WHERE id = 2')
+        Wait-Until { (Get-DtsSyncStatus -Name 'diverge-fail' -StatePath $statePath).State -eq 'Failed' } 'the job to fail'
+        $status = Get-DtsSyncStatus -Name 'diverge-fail' -StatePath $statePath
+        $status.LastError | Should -Match 'UpdateRowMissing.*diverge\.t.*id=2.*at .+\.\d+:\d+'
+        $status.LastError | Should -Match 'ConflictPolicy'
+        # Mended by hand as the error says, a start goes on from the change.
+        $target.Sql('INSERT INTO diverge.t VALUES (2, 2)')
+        ($job | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        Wait-Equal 'diverge.t'
+        Stop-DtsSync -Name 'diverge-fail' -StatePath $statePath | Out-Null
+        Remove-DtsSyncJob -Name 'diverge-fail' -StatePath $statePath -Confirm:$false
+    }
+
+    It 'makes the target''s row the source''s with -ConflictPolicy Overwrite, and counts the conflict' {
+        $job = New-SyncJob -Name 'diverge-overwrite' -Object 'diverge2' -ConflictPolicy Overwrite
+        ($job | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        $target.Sql('DELETE FROM diverge2.t WHERE id = 1')
+        $source.Sql('UPDATE diverge2.t SET v = 10 WHERE id = 1')
+        Wait-Equal 'diverge2.t'
+        Wait-Until { (Get-DtsSyncStatus -Name 'diverge-overwrite' -StatePath $statePath).Conflicts -eq 1 } 'the conflict to be counted'
+        (Get-DtsSyncStatus -Name 'diverge-overwrite' -StatePath $statePath).State | Should -Be 'Synchronizing'
+        Stop-DtsSync -Name 'diverge-overwrite' -StatePath $statePath | Out-Null
     }
 }

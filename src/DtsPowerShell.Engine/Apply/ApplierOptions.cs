@@ -1,7 +1,7 @@
 namespace DtsPowerShell.Engine.Apply;
 
 /// <summary>How the incremental applier batches source transactions into target transactions.</summary>
-public sealed class ApplierOptions
+public sealed record ApplierOptions
 {
     /// <summary>A target transaction commits once it holds this many row changes (at the next source transaction end).</summary>
     public int MaxBatchRows { get; init; } = 20_000;
@@ -14,4 +14,7 @@ public sealed class ApplierOptions
 
     /// <summary>With nothing to apply, the checkpoint still moves forward this often (skipped transactions, heartbeats).</summary>
     public TimeSpan IdleCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>What a change that finds the target's row not as the source had it does (see <see cref="Engine.ConflictPolicy"/>).</summary>
+    public ConflictPolicy ConflictPolicy { get; init; } = ConflictPolicy.Fail;
 }

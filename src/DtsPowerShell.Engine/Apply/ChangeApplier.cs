@@ -30,7 +30,12 @@ public sealed class ChangeApplier(
     string targetServer,
     ILogger log)
 {
-    private readonly RowSqlBuilder sql = new();
+    private readonly RowSqlBuilder sql = new() { MatchBeforeImage = true };
+    private readonly ConflictResolver conflicts = new(target, options.ConflictPolicy, log);
+
+    // The row changes in the SQL not yet sent, and whether each must match one row (exact, not replayed idempotently).
+    private readonly List<PendingChange> pending = [];
+    private bool pendingAllExact = true;
     private readonly byte[] jobIdBytes = Encoding.UTF8.GetBytes(jobId);
     private MySqlTransaction? transaction;
     private readonly Stopwatch batchAge = new();
@@ -176,6 +181,7 @@ public sealed class ChangeApplier(
                 await transaction.DisposeAsync().ConfigureAwait(false);
                 transaction = null;
                 sql.Take();
+                pending.Clear();
             }
         }
     }
@@ -229,8 +235,10 @@ public sealed class ChangeApplier(
 
         await BeginAsync(cancellationToken).ConfigureAwait(false);
         sql.ChecksAs(rows.Flags);
+        pendingAllExact &= mode == ApplyMode.Exact;
         foreach (var row in rows.Rows)
         {
+            pending.Add(new PendingChange(table, rows.Kind, row.Before, row.After, mode, rows.Flags, transactionStart));
             switch (rows.Kind)
             {
                 case RowsEventKind.Insert:
@@ -270,8 +278,35 @@ public sealed class ChangeApplier(
             return;
         }
 
-        await using var command = new MySqlCommand(sql.Take(), target, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // Each exact change matches one row (inserts: writes one): fewer, or a key that exists, is a conflict somewhere in
+        // the piece. It is then undone back to its savepoint and applied change by change, which finds each one.
+        var expected = pending.Count;
+        var conflicted = false;
+        await using (var command = new MySqlCommand("SAVEPOINT dts_piece;" + sql.Take(), target, transaction))
+        {
+            try
+            {
+                conflicted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) < expected && pendingAllExact;
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry && pendingAllExact)
+            {
+                conflicted = true;
+            }
+        }
+
+        if (conflicted)
+        {
+            await using (var undo = new MySqlCommand("ROLLBACK TO SAVEPOINT dts_piece", target, transaction))
+            {
+                await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var found = await conflicts.ApplyAsync(transaction!, pending, cancellationToken).ConfigureAwait(false);
+            progress.AddConflicts(found.Count);
+        }
+
+        pending.Clear();
+        pendingAllExact = true;
     }
 
     /// <summary>Sends what is pending and commits it with the checkpoint; with nothing pending, moves the checkpoint now and then.</summary>

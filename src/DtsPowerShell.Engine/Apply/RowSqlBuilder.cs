@@ -21,6 +21,15 @@ public sealed class RowSqlBuilder
     /// <param name="lineByLine">Each statement on its own line (a script a person reads), instead of one line.</param>
     public RowSqlBuilder(bool lineByLine = false) => terminator = lineByLine ? ";\n" : ";";
 
+    /// <summary>
+    /// An exact update of a table with a key also matches the rest of the before image (the columns it holds), so a
+    /// target row that differs from the source's is matched by none: the applier counts the rows matched to see it.
+    /// </summary>
+    public bool MatchBeforeImage { get; init; }
+
+    /// <summary>The session's checks are not known (a statement may have changed them): the next rows set them.</summary>
+    public void ForgetChecks() => checksOff = (RowsEventFlags)ushort.MaxValue;
+
     public int Length => sql.Length;
 
     public bool IsEmpty => sql.Length == 0;
@@ -95,6 +104,11 @@ public sealed class RowSqlBuilder
         }
 
         AppendWhere(table, before);
+        if (MatchBeforeImage && table.Source.HasKey)
+        {
+            AppendImageMatch(table, before, skipKey: true, first: false);
+        }
+
         sql.Append(terminator);
     }
 
@@ -106,6 +120,16 @@ public sealed class RowSqlBuilder
         sql.Append("DELETE FROM ").Append(table.QuotedName);
         AppendWhere(table, before);
         sql.Append(terminator);
+    }
+
+    /// <summary><c>SELECT 1 FROM … WHERE</c> the row's key (a table with a key): whether the target has a row of that key.</summary>
+    public static string KeyLookup(TargetTable table, object?[] row)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var lookup = new RowSqlBuilder();
+        lookup.sql.Append("SELECT 1 FROM ").Append(table.QuotedName);
+        lookup.AppendWhere(table, row);
+        return lookup.sql.Append(" LIMIT 1").ToString();
     }
 
     /// <summary>The statements so far; the builder is empty afterwards.</summary>
@@ -172,9 +196,21 @@ public sealed class RowSqlBuilder
             return;
         }
 
-        var first = true;
+        AppendImageMatch(table, before, skipKey: false, first: true);
+        sql.Append(" LIMIT 1");
+    }
+
+    /// <summary>Each written column the image holds, compared exactly (NULL-safe, text in its set's binary collation).</summary>
+    private void AppendImageMatch(TargetTable table, object?[] before, bool skipKey, bool first)
+    {
+        var source = table.Source;
         foreach (var i in table.WrittenColumns)
         {
+            if (ReferenceEquals(before[i], RowImage.Absent) || (skipKey && source.KeyColumns.Contains(i)))
+            {
+                continue;
+            }
+
             sql.Append(first ? "" : " AND ").Append(table.QuotedColumns[i]).Append("<=>");
             var column = source.Columns[i];
             if (table.CharacterSets[i] is { } characterSet && before[i] is not null)
@@ -197,8 +233,6 @@ public sealed class RowSqlBuilder
 
             first = false;
         }
-
-        sql.Append(" LIMIT 1");
     }
 
     private static bool SameKey(TargetTable table, object?[] before, object?[] after)

@@ -30,6 +30,13 @@ public sealed class SyncProgress
 
     public void AddApplied(long rows) => Interlocked.Add(ref rowChangesApplied, rows);
 
+    private long conflicts;
+
+    /// <summary>Conflicts found (and, by the job's policy, dealt with) since the worker started.</summary>
+    public long Conflicts => Interlocked.Read(ref conflicts);
+
+    public void AddConflicts(long count) => Interlocked.Add(ref conflicts, count);
+
     private readonly System.Collections.Concurrent.ConcurrentQueue<DdlRecord> statements = new();
 
     /// <summary>A statement the applier handled and committed, for the status to report.</summary>

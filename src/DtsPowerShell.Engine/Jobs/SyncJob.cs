@@ -23,7 +23,8 @@ public sealed class SyncJob
         SyncJobState state,
         DateTime createdAt,
         DateTime? lastPrecheckAt,
-        string? startPosition)
+        string? startPosition,
+        ConflictPolicy conflictPolicy)
     {
         Id = id;
         Name = name;
@@ -43,6 +44,7 @@ public sealed class SyncJob
         CreatedAt = createdAt;
         LastPrecheckAt = lastPrecheckAt;
         StartPosition = startPosition;
+        ConflictPolicy = conflictPolicy;
     }
 
     public string Id { get; }
@@ -75,6 +77,9 @@ public sealed class SyncJob
 
     /// <summary>Where incremental-only sync starts (file:pos or GTID set); null for the source's position at the first start.</summary>
     public string? StartPosition { get; }
+
+    /// <summary>What a change that finds the target's row not as the source had it does: stop (Fail), keep the target's row (Ignore), or make it the source's (Overwrite).</summary>
+    public ConflictPolicy ConflictPolicy { get; }
 
     public SyncJobState State { get; }
 

@@ -10,4 +10,5 @@ public sealed record SyncReport(
     string? Gtid,
     TimeSpan? Latency,
     double EventsPerSecond,
-    string? LastError);
+    string? LastError,
+    long NewConflicts = 0);

@@ -28,6 +28,9 @@ public sealed class SyncStatus
 
     public double EventsPerSecond { get; init; }
 
+    /// <summary>Changes that found the target's row not as the source had it, over the job's life (dealt with by its ConflictPolicy; the worker's log names each key).</summary>
+    public long Conflicts { get; init; }
+
     /// <summary>What stopped the job, or what it is retrying after.</summary>
     public string? LastError { get; init; }
 

@@ -73,5 +73,9 @@ internal static class StateMigrations
         );
         CREATE INDEX job_statements_by_job ON job_statements (job_id, seq);
         """,
+        """
+        ALTER TABLE jobs ADD COLUMN conflict_policy TEXT NOT NULL DEFAULT 'Fail';
+        ALTER TABLE job_status ADD COLUMN conflicts INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

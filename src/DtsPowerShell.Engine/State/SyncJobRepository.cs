@@ -14,7 +14,7 @@ public sealed class SyncJobRepository
     private const string IdAlphabet = "abcdefghijkmnpqrstuvwxyz23456789";
     private const string Columns =
         "id, name, source_host, source_port, source_user, source_ssl_mode, target_host, target_port, target_user, " +
-        "target_ssl_mode, objects, mapping, initial_sync, state, created_at, last_precheck_at, source_ssl_ca, target_ssl_ca, start_position";
+        "target_ssl_mode, objects, mapping, initial_sync, state, created_at, last_precheck_at, source_ssl_ca, target_ssl_ca, start_position, conflict_policy";
 
     private readonly StateStore store;
 
@@ -34,8 +34,8 @@ public sealed class SyncJobRepository
             using var insert = connection.CreateCommand();
             insert.CommandText =
                 "INSERT INTO jobs (id, name, source_host, source_port, source_user, source_secret, source_ssl_mode, source_ssl_ca, " +
-                "target_host, target_port, target_user, target_secret, target_ssl_mode, target_ssl_ca, objects, mapping, initial_sync, state, created_at, start_position) " +
-                "VALUES ($id, $name, $sh, $sp, $su, $ss, $sm, $sc, $th, $tp, $tu, $ts, $tm, $tc, $objects, $mapping, $initial, $state, $created, $start)";
+                "target_host, target_port, target_user, target_secret, target_ssl_mode, target_ssl_ca, objects, mapping, initial_sync, state, created_at, start_position, conflict_policy) " +
+                "VALUES ($id, $name, $sh, $sp, $su, $ss, $sm, $sc, $th, $tp, $tu, $ts, $tm, $tc, $objects, $mapping, $initial, $state, $created, $start, $conflicts)";
             insert.Parameters.AddWithValue("$id", id);
             insert.Parameters.AddWithValue("$name", name);
             AddEndpoint(insert, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
@@ -46,6 +46,7 @@ public sealed class SyncJobRepository
             insert.Parameters.AddWithValue("$state", nameof(SyncJobState.Created));
             insert.Parameters.AddWithValue("$created", createdAt.ToString("O", CultureInfo.InvariantCulture));
             insert.Parameters.AddWithValue("$start", (object?)definition.StartPosition ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$conflicts", definition.ConflictPolicy.ToString());
             try
             {
                 insert.ExecuteNonQuery();
@@ -137,7 +138,8 @@ public sealed class SyncJobRepository
                 state: Enum.Parse<SyncJobState>(reader.GetString(13)),
                 createdAt: ParseTime(reader.GetString(14)),
                 lastPrecheckAt: reader.IsDBNull(15) ? null : ParseTime(reader.GetString(15)),
-                startPosition: reader.IsDBNull(18) ? null : reader.GetString(18)));
+                startPosition: reader.IsDBNull(18) ? null : reader.GetString(18),
+                conflictPolicy: Enum.Parse<ConflictPolicy>(reader.GetString(19))));
         }
 
         return jobs;

@@ -22,7 +22,7 @@ public sealed class SyncStatusRepository
         using var select = connection.CreateCommand();
         select.CommandText =
             "SELECT j.state, s.progress, s.rows_copied, s.rows_total, s.position, s.gtid, s.latency_ms, s.events_per_second, " +
-            "s.last_error, s.worker_pid, s.updated_at FROM jobs j LEFT JOIN job_status s ON s.job_id = j.id WHERE j.id = $id";
+            "s.last_error, s.worker_pid, s.updated_at, s.conflicts FROM jobs j LEFT JOIN job_status s ON s.job_id = j.id WHERE j.id = $id";
         select.Parameters.AddWithValue("$id", job.Id);
         using var reader = select.ExecuteReader();
         if (!reader.Read())
@@ -45,6 +45,7 @@ public sealed class SyncStatusRepository
             LastError = reader.IsDBNull(8) ? null : reader.GetString(8),
             WorkerProcessId = reader.IsDBNull(9) ? null : reader.GetInt32(9),
             UpdatedAt = reader.IsDBNull(10) ? null : Parse(reader.GetString(10)),
+            Conflicts = reader.IsDBNull(11) ? 0 : reader.GetInt64(11),
             RecentStatements = RecentStatements(connection, job.Id),
         };
     }
@@ -140,7 +141,7 @@ public sealed class SyncStatusRepository
         ArgumentNullException.ThrowIfNull(report);
         Execute(
             "UPDATE job_status SET progress = $progress, rows_copied = $copied, rows_total = $total, position = $position, gtid = $gtid, " +
-            "latency_ms = $latency, events_per_second = $eps, last_error = $error, updated_at = $now WHERE job_id = $id;" +
+            "latency_ms = $latency, events_per_second = $eps, last_error = $error, conflicts = conflicts + $conflicts, updated_at = $now WHERE job_id = $id;" +
             "UPDATE jobs SET state = $state WHERE id = $id AND state <> $stopping;",
             jobId,
             ("$progress", report.Progress),
@@ -151,6 +152,7 @@ public sealed class SyncStatusRepository
             ("$latency", report.Latency?.TotalMilliseconds),
             ("$eps", report.EventsPerSecond),
             ("$error", report.LastError),
+            ("$conflicts", report.NewConflicts),
             ("$state", report.State.ToString()),
             ("$stopping", nameof(SyncJobState.Stopping)));
     }

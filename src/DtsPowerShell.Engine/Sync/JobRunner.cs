@@ -32,6 +32,7 @@ public static class JobRunner
         var worker = new SyncWorker(job, source, target, options, log);
         var run = worker.RunAsync(cancellationToken);
         var lastApplied = 0L;
+        var lastConflicts = 0L;
         var clock = Stopwatch.StartNew();
         var stopping = false;
         while (!run.IsCompleted)
@@ -50,7 +51,9 @@ public static class JobRunner
                 var eventsPerSecond = (applied - lastApplied) / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
                 lastApplied = applied;
                 clock.Restart();
-                store.Status.Report(job.Id, Report(worker, stopping ? SyncJobState.Stopping : worker.State, eventsPerSecond));
+                var conflicts = worker.Progress.Conflicts;
+                store.Status.Report(job.Id, Report(worker, stopping ? SyncJobState.Stopping : worker.State, eventsPerSecond, conflicts - lastConflicts));
+                lastConflicts = conflicts;
                 ReportStatements(store, job.Id, worker);
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
@@ -61,7 +64,7 @@ public static class JobRunner
         }
 
         var final = await run.ConfigureAwait(false);
-        store.Status.Report(job.Id, Report(worker, final, 0));
+        store.Status.Report(job.Id, Report(worker, final, 0, worker.Progress.Conflicts - lastConflicts));
         ReportStatements(store, job.Id, worker);
         store.Status.SetState(job.Id, final);
         store.Status.ClearWorker(job.Id);
@@ -79,7 +82,7 @@ public static class JobRunner
         }
     }
 
-    private static SyncReport Report(SyncWorker worker, SyncJobState state, double eventsPerSecond)
+    private static SyncReport Report(SyncWorker worker, SyncJobState state, double eventsPerSecond, long newConflicts)
     {
         var progress = worker.Progress;
         var percent = worker.InitialSyncDone ? 100 : progress.RowsTotal == 0 ? 0 : Math.Min(99.9, 100.0 * progress.RowsCopied / progress.RowsTotal);
@@ -93,6 +96,7 @@ public static class JobRunner
             position?.GtidSet,
             progress.Latency,
             eventsPerSecond,
-            worker.LastError);
+            worker.LastError,
+            newConflicts);
     }
 }

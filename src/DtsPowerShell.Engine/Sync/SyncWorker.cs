@@ -333,7 +333,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
             await using var scratchConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
             var scratch = await ScratchDatabase.OpenAsync(scratchConnection, job.Id, cancellationToken).ConfigureAwait(false);
             var ddl = new DdlApplier(targetConnection, job.Id, tracker, scratch, schemas, new DdlJournal(job.Id, origin), job.Selection, job.NameMapping, targets, copies, log);
-            var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier, origin!, targetServer, log);
+            var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier with { ConflictPolicy = job.ConflictPolicy }, origin!, targetServer, log);
             await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -68,6 +68,9 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
     [ValidateNotNullOrEmpty]
     public string? StartPosition { get; set; }
 
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "What a change that finds the target's row not as the source had it does: Fail (stop the job; default), Ignore (keep the target's row), Overwrite (make it the source's).")]
+    public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.Fail;
+
     [Parameter(Mandatory = true, ParameterSetName = ReverseSet, ValueFromPipeline = true, HelpMessage = "A job to pair with one that syncs the other way (two-way sync): from its target back to its source, the same objects, no initial sync.")]
     [ValidateNotNull]
     public SyncJob? ReverseOf { get; set; }
@@ -106,7 +109,8 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
             selection,
             NameMapping.Create(MappingEntries(), selection),
             ParseInitialSync(InitialSync),
-            ParseStartPosition());
+            ParseStartPosition(),
+            ConflictPolicy);
     }
 
     /// <summary>The other half of a two-way pair, with the forward job's stored connections swapped.</summary>

@@ -55,11 +55,12 @@ public sealed class SyncServers : IDisposable
         Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(90)));
     }
 
-    public SyncJob CreateJob(string[] objects, InitialSync initialSync = InitialSync.Schema | InitialSync.Data, IDictionary<string, string>? mapping = null, string? startPosition = null)
+    public SyncJob CreateJob(string[] objects, InitialSync initialSync = InitialSync.Schema | InitialSync.Data, IDictionary<string, string>? mapping = null, string? startPosition = null,
+        ConflictPolicy conflictPolicy = ConflictPolicy.Fail)
     {
         var selection = ObjectSelection.Parse(objects);
         return Store.Jobs.Create(new SyncJobDefinition(null, SourceSettings, TargetSettings, selection,
-            NameMapping.Create(mapping ?? new Dictionary<string, string>(), selection), initialSync, startPosition));
+            NameMapping.Create(mapping ?? new Dictionary<string, string>(), selection), initialSync, startPosition, conflictPolicy));
     }
 
     /// <summary>SHOW CREATE TABLE without the AUTO_INCREMENT counter (a server-side detail the sync does not carry).</summary>

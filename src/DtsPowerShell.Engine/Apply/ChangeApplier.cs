@@ -368,7 +368,7 @@ public sealed class ChangeApplier(
         {
             if (row.After is [var id, long writtenAt, ..] && (id is string text ? text == jobId : id is byte[] bytes && bytes.AsSpan().SequenceEqual(jobIdBytes)))
             {
-                progress.Latency = DateTime.UtcNow - DateTime.UnixEpoch.AddTicks(writtenAt * 10);
+                progress.HeartbeatArrived(DateTime.UnixEpoch.AddTicks(writtenAt * 10));
                 sinceHeartbeat.Restart();
             }
         }

@@ -22,6 +22,36 @@ public sealed class SyncProgress
     /// <summary>The latest measured latency (from the heartbeat, else from event times).</summary>
     public TimeSpan? Latency { get; set; }
 
+    // When the newest heartbeat that arrived was written (UTC ticks; 0 before the first).
+    private long heartbeatWrittenTicks;
+
+    /// <summary>A heartbeat written at <paramref name="writtenAt"/> (UTC) has arrived applied: the latency is measured.</summary>
+    public void HeartbeatArrived(DateTime writtenAt)
+    {
+        Latency = DateTime.UtcNow - writtenAt;
+        Interlocked.Exchange(ref heartbeatWrittenTicks, writtenAt.Ticks);
+    }
+
+    /// <summary>
+    /// The latency to show now: the last measured one, or, while heartbeats (written once a second) stop arriving, the
+    /// time since the newest that did, so it grows while nothing arrives instead of showing the last healthy value.
+    /// </summary>
+    public TimeSpan? CurrentLatency
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref heartbeatWrittenTicks);
+            var measured = Latency;
+            if (ticks == 0 || measured is null)
+            {
+                return measured;
+            }
+
+            var waiting = DateTime.UtcNow - new DateTime(ticks, DateTimeKind.Utc) - TimeSpan.FromSeconds(2);
+            return waiting > measured ? waiting : measured;
+        }
+    }
+
     public void AddCopied(long rows) => Interlocked.Add(ref rowsCopied, rows);
 
     public void SetCopied(long rows) => Interlocked.Exchange(ref rowsCopied, rows);

@@ -13,6 +13,9 @@ public static class MySqlConnectionFactory
     public const string SyncSessionSql =
         "SET SESSION time_zone = '+00:00', SESSION sql_mode = '" + SyncSqlMode + "', @dts_applying = 1";
 
+    /// <summary>Idle seconds before TCP keepalive probes a connection (every connection: ours and MySqlConnector's).</summary>
+    public const int KeepaliveSeconds = 15;
+
     /// <summary>The sql_mode of the sync's sessions.</summary>
     public const string SyncSqlMode = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
 
@@ -59,6 +62,7 @@ public static class MySqlConnectionFactory
             CharacterSet = "utf8mb4",
             ConnectionReset = false,
             ApplicationName = "DtsPowerShell",
+            Keepalive = KeepaliveSeconds,
         };
         if (forSync)
         {

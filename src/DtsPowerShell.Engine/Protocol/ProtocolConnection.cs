@@ -37,6 +37,11 @@ internal sealed class ProtocolConnection : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var client = new TcpClient { NoDelay = true, ReceiveBufferSize = 1 << 20 };
+        // A peer that vanished without closing the link (a host gone, a cable out) is found by TCP keepalive.
+        client.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        client.Client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, MySqlConnectionFactory.KeepaliveSeconds);
+        client.Client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 5);
+        client.Client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
         PacketChannel? channel = null;
         try
         {

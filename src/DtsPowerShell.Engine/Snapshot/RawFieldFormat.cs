@@ -17,6 +17,10 @@ internal sealed class RawFieldFormat
     private static readonly HashSet<string> Numbers = ["tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric", "float", "double", "real", "year"];
     private static readonly HashSet<string> Temporals = ["date", "time", "datetime", "timestamp"];
 
+    // MariaDB's types that the text protocol sends as text (8-4-4-4-12, dotted or colon notation) but that take a binary
+    // string as their raw bytes: the text must reach them as text.
+    private static readonly HashSet<string> TextualBinaries = ["uuid", "inet4", "inet6"];
+
     private readonly Kind[] kinds;
     private readonly string?[] characterSets;
     private readonly string?[] collations;
@@ -31,6 +35,7 @@ internal sealed class RawFieldFormat
             _ when Temporals.Contains(c.DataType) => Kind.Temporal,
             "bit" => Kind.Bit,
             "json" => Kind.Json,
+            _ when TextualBinaries.Contains(c.DataType) => Kind.Textual,
             _ when c.Collation is not null => Kind.Text,
             _ => Kind.Binary,
         }).ToArray();
@@ -42,10 +47,15 @@ internal sealed class RawFieldFormat
         var expressions = new List<string>();
         foreach (var i in table.WrittenColumns)
         {
-            if (kinds[i] is Kind.Bit or Kind.Json)
+            if (kinds[i] is Kind.Bit or Kind.Json or Kind.Textual)
             {
                 loadColumns.Add($"@c{i}");
-                expressions.Add($"{table.QuotedColumns[i]} = {(kinds[i] == Kind.Bit ? $"CAST(@c{i} AS UNSIGNED)" : $"CONVERT(@c{i} USING utf8mb4)")}");
+                expressions.Add($"{table.QuotedColumns[i]} = " + kinds[i] switch
+                {
+                    Kind.Bit => $"CAST(@c{i} AS UNSIGNED)",
+                    Kind.Json => $"CONVERT(@c{i} USING utf8mb4)",
+                    _ => $"CONVERT(@c{i} USING ascii)",
+                });
             }
             else
             {
@@ -65,6 +75,7 @@ internal sealed class RawFieldFormat
         Binary,
         Bit,
         Json,
+        Textual,
     }
 
     /// <summary>The SELECT list that reads every source column.</summary>
@@ -117,10 +128,10 @@ internal sealed class RawFieldFormat
             case Kind.Bit:
                 sql.Append(BitValue(field).ToString(CultureInfo.InvariantCulture));
                 break;
-            case Kind.Text or Kind.Json:
+            case Kind.Text or Kind.Json or Kind.Textual:
                 sql.Append("CONVERT(");
                 AppendHex(sql, field);
-                sql.Append(" USING ").Append(kinds[column] == Kind.Json ? "utf8mb4" : characterSets[column]).Append(')');
+                sql.Append(" USING ").Append(kinds[column] switch { Kind.Json => "utf8mb4", Kind.Textual => "ascii", _ => characterSets[column] }).Append(')');
                 if (forComparison && collations[column] is { } collation)
                 {
                     sql.Append(" COLLATE ").Append(collation);

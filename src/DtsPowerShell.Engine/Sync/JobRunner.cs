@@ -94,9 +94,9 @@ public static class JobRunner
             Math.Max(progress.RowsTotal, progress.RowsCopied),
             position is null ? null : position.File.Length == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{position.File}:{position.Position}"),
             position?.GtidSet,
-            progress.Latency,
+            progress.CurrentLatency,
             eventsPerSecond,
-            worker.LastError,
+            worker.Unanswered ?? worker.LastError,
             newConflicts);
     }
 }

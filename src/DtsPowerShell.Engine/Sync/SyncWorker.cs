@@ -25,6 +25,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     private readonly CancellationTokenSource stopping = new();
     private OriginMarker? origin;
     private string targetServer = "";
+    private readonly ServerWatch sourceWatch = new("source", source, log);
+    private readonly ServerWatch targetWatch = new("target", target, log);
 
     public SyncProgress Progress { get; } = new();
 
@@ -32,6 +34,9 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
     /// <summary>What stopped the job, or the transient failure it is retrying after.</summary>
     public string? LastError { get; private set; }
+
+    /// <summary>Which server has stopped answering and for how long, or null while both answer (the run waits for it meanwhile).</summary>
+    public string? Unanswered => sourceWatch.Describe() ?? targetWatch.Describe();
 
     /// <summary>Transient failures retried since the run began.</summary>
     public int Retries { get; private set; }
@@ -48,6 +53,21 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
     /// <summary>Runs until stopped (returns <see cref="SyncJobState.Stopped"/>) or failed (<see cref="SyncJobState.Failed"/>).</summary>
     public async Task<SyncJobState> RunAsync(CancellationToken cancellationToken)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watches = Task.WhenAll(sourceWatch.RunAsync(watching.Token), targetWatch.RunAsync(watching.Token));
+        try
+        {
+            return await RunUntilEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await watching.CancelAsync().ConfigureAwait(false);
+            await watches.ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SyncJobState> RunUntilEndAsync(CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -23,12 +23,12 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
             CREATE TABLE {{shop}}.tags (name VARCHAR(20), n INT) ENGINE=InnoDB;
             CREATE TABLE {{shop}}.wide (id BIGINT UNSIGNED PRIMARY KEY, v BIGINT UNSIGNED, e ENUM('a','b','c'), s SET('x','y','z'), b BIT(10), t TIME(3), j JSON,
                 bin VARBINARY(10), f FLOAT, d DOUBLE, y YEAR, dt DATETIME(6), dat DATE, big DECIMAL(65,30), u TINYINT UNSIGNED, c CHAR(36),
-                g POINT NULL, bl BLOB, tx TEXT CHARACTER SET utf8mb4, l1 VARCHAR(20) CHARACTER SET latin1) ENGINE=InnoDB;
+                g POINT NULL, bl BLOB, tx TEXT CHARACTER SET utf8mb4, l1 VARCHAR(20) CHARACTER SET latin1, uu UUID, i6 INET6, i4 INET4) ENGINE=InnoDB;
             INSERT INTO {{shop}}.tags VALUES ('dup', 1), ('dup', 1), ('dup', 1), ('solo', 2);
             INSERT INTO {{shop}}.wide VALUES (18446744073709551615, 18446744073709551614, 'c', 'x,z', b'1010101010', '-838:59:59.000', '{"k": [1, "é"]}',
                 X'00FF00', 1.2345678, 0.1e0 + 0.2e0, 2155, '9999-12-31 23:59:59.999999', '0000-00-00', '-12345678901234567890123456789012345.123456789012345678901234567891', 255, 'c3d5a2b8-0000-4000-8000-000000000000',
-                ST_GeomFromText('POINT(1 2)'), X'090A5C000D4E', 'tab\there\nnew\\line\0nul 😀 \\N', 'Grüße'),
-                (1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, X'', '', '');
+                ST_GeomFromText('POINT(1 2)'), X'090A5C000D4E', 'tab\there\nnew\\line\0nul 😀 \\N', 'Grüße', '123e4567-e89b-12d3-a456-426655440000', '2001:db8::ff00:42:8329', '192.0.2.1'),
+                (1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, X'', '', '', NULL, NULL, NULL);
             """);
         source.Sql($"INSERT INTO {shop}.orders (customer, amount, placed, note) SELECT CONCAT('cüst', seq), seq / 7, FROM_UNIXTIME(1700000000 + seq), REPEAT('x', seq % 50) FROM {shop}.seq_1_to_30000;");
 

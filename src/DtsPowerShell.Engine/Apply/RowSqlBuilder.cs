@@ -106,7 +106,7 @@ public sealed class RowSqlBuilder
         AppendWhere(table, before);
         if (MatchBeforeImage && table.Source.HasKey)
         {
-            AppendImageMatch(table, before, skipKey: true, first: false);
+            AppendImageMatch(table, table.WrittenNonKeyColumns, before, first: false);
         }
 
         sql.Append(terminator);
@@ -196,17 +196,17 @@ public sealed class RowSqlBuilder
             return;
         }
 
-        AppendImageMatch(table, before, skipKey: false, first: true);
+        AppendImageMatch(table, table.WrittenColumns, before, first: true);
         sql.Append(" LIMIT 1");
     }
 
     /// <summary>Each written column the image holds, compared exactly (NULL-safe, text in its set's binary collation).</summary>
-    private void AppendImageMatch(TargetTable table, object?[] before, bool skipKey, bool first)
+    private void AppendImageMatch(TargetTable table, IReadOnlyList<int> columns, object?[] before, bool first)
     {
         var source = table.Source;
-        foreach (var i in table.WrittenColumns)
+        foreach (var i in columns)
         {
-            if (ReferenceEquals(before[i], RowImage.Absent) || (skipKey && source.KeyColumns.Contains(i)))
+            if (ReferenceEquals(before[i], RowImage.Absent))
             {
                 continue;
             }

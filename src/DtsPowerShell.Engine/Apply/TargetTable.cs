@@ -17,6 +17,7 @@ public sealed class TargetTable
         QuotedName = QualifiedName.Quote(database) + "." + QualifiedName.Quote(table);
         QuotedColumns = source.Columns.Select(c => QualifiedName.Quote(mapping.TargetColumn(source.Database, source.Name, c.Name))).ToArray();
         WrittenColumns = Enumerable.Range(0, source.Columns.Count).Where(i => !source.Columns[i].Generated).ToArray();
+        WrittenNonKeyColumns = WrittenColumns.Where(i => !source.KeyColumns.Contains(i)).ToArray();
         ColumnList = "(" + string.Join(",", WrittenColumns.Select(i => QuotedColumns[i])) + ")";
         UpsertClause = " ON DUPLICATE KEY UPDATE " + string.Join(",", WrittenColumns.Select(i => $"{QuotedColumns[i]}=VALUES({QuotedColumns[i]})"));
         CharacterSets = source.Columns.Select(c => c.Collation is { } collation && c.DataType is not ("enum" or "set") && collation.IndexOf('_', StringComparison.Ordinal) is > 0 and var end
@@ -37,6 +38,9 @@ public sealed class TargetTable
 
     /// <summary>Positions of the columns an insert writes.</summary>
     public IReadOnlyList<int> WrittenColumns { get; }
+
+    /// <summary>The written columns outside the key: what an exact update matches beside the key.</summary>
+    public IReadOnlyList<int> WrittenNonKeyColumns { get; }
 
     /// <summary><c>(`a`,`b`)</c>: the written columns.</summary>
     public string ColumnList { get; }

@@ -54,9 +54,16 @@ public sealed class DdlApplier(
         // MySQL 8.0.21+ logs CREATE TABLE … SELECT with START TRANSACTION; run anywhere else it would hold a transaction open.
         var sql = statement.Kind == DdlKind.CreateTable ? DdlRewriter.WithoutStartTransaction(query.Query, ansiQuotes) : query.Query;
         var decision = DdlRules.Decide(statement, sql, query.Database, selection, mapping, ansiQuotes);
-        if (decision.Outcome == DdlOutcome.Ignored || CoveredByCopies(statement, at))
+        if (decision.Outcome == DdlOutcome.Ignored)
         {
             return null;
+        }
+
+        if (CoveredByCopies(statement, at))
+        {
+            // The copies were taken after it, with its effect: the schema still follows it (rows before them are decoded
+            // with the columns of their time), the target does not run it.
+            return decision.TargetStatement is null ? null : new PreparedStatement(query, sql, statement, decision, at) { InCopies = true };
         }
 
         return decision.Outcome == DdlOutcome.Refused
@@ -68,13 +75,14 @@ public sealed class DdlApplier(
     /// Applies a prepared statement: works out the tracked tables after it, runs it on the target once, and moves the
     /// tracker and the target tables on, so the rows after it (CREATE TABLE … SELECT logs them in its transaction) are
     /// decoded and written with the new schema. The caller commits the rows before a statement that changes the schema.
-    /// With <paramref name="onTarget"/> false (the other half of a two-way pair ran it, and the target has it already),
-    /// only the schema follows it, and the history records it as skipped.
+    /// With <paramref name="onTarget"/> false (the other half of a two-way pair ran it, and the target has it already), or
+    /// for a statement the initial copies already hold, only the schema follows it, and the history records it as skipped.
     /// </summary>
     public async Task ApplyAsync(PreparedStatement prepared, CancellationToken cancellationToken, bool onTarget = true)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var (query, sql, statement, decision, at) = (prepared.Query, prepared.Sql, prepared.Statement, prepared.Decision, prepared.At);
+        onTarget &= !prepared.InCopies;
         IReadOnlyDictionary<(string Database, string Table), TrackedTable?> changes = new Dictionary<(string, string), TrackedTable?>();
         if (decision.TargetStatement is { } targetStatement)
         {
@@ -88,7 +96,12 @@ public sealed class DdlApplier(
 
         if (!onTarget)
         {
-            decision = decision with { Outcome = DdlOutcome.Skipped, TargetStatement = null, Note = "run on this job's target first: the job that syncs the other way brought it here" };
+            decision = decision with
+            {
+                Outcome = DdlOutcome.Skipped,
+                TargetStatement = null,
+                Note = prepared.InCopies ? "its effect is in the initial copy, taken after it" : "run on this job's target first: the job that syncs the other way brought it here",
+            };
         }
 
         log.LogInformation("{Outcome} at {Position}: {Statement}{Note}", decision.Outcome, at, query.Query, decision.Note is null ? "" : " (" + decision.Note + ")");
@@ -102,7 +115,11 @@ public sealed class DdlApplier(
             }
         }
 
-        MoveCopyStates(changes);
+        if (!prepared.InCopies)
+        {
+            // A copy taken after the statement holds the name its table had then: its state stays where it is.
+            MoveCopyStates(changes);
+        }
         handled.Add(new Handled(new DdlRecord(at, DateTime.UnixEpoch.AddSeconds(query.Header.Timestamp), decision.Outcome, query.Query, decision.TargetStatement, decision.Note), changes));
     }
 

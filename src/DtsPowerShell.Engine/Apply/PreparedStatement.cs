@@ -14,4 +14,7 @@ public sealed record PreparedStatement(QueryEvent Query, string Sql, DdlStatemen
 {
     /// <summary>Whether it runs on the target (and may change the schema): the rows before it must commit first.</summary>
     public bool IsBarrier => Decision.TargetStatement is not null;
+
+    /// <summary>Whether the initial copies of the tables it names were taken after it: the target has its effect, the schema follows it.</summary>
+    public bool InCopies { get; init; }
 }

@@ -21,7 +21,8 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     private const int NoSuchTable = 1146;
     private const int NoSuchDefiner = 1449;
 
-    public async Task CreateTablesAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
+    /// <summary>Creates the databases and the tables as the job tracks them (as the source defined them when the job read its schema), then views, routines and events.</summary>
+    public async Task CreateTablesAsync(IReadOnlyList<TrackedTable> tables, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
         await target.ExecuteAsync("SET SESSION foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
@@ -35,14 +36,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
 
         foreach (var table in tables)
         {
-            var create = await ShowCreateAsync($"SHOW CREATE TABLE {QualifiedName.Quote(table.Database)}.{QualifiedName.Quote(table.Name)}", 1, cancellationToken).ConfigureAwait(false);
-            var (targetDatabase, targetTable) = mapping.TargetTable(table.Database, table.Name);
-            var text = create ?? throw new InvalidOperationException($"The source shows no definition of {table}.");
-            var body = text[text.IndexOf('(', StringComparison.Ordinal)..];
-            body = IdentifierRewriter.Rewrite(body, (db, t) => MapTable(db, t), column => Renamed(column, mapping.TargetColumn(table.Database, table.Name, column)));
-            await UseAsync(targetDatabase, cancellationToken).ConfigureAwait(false);
-            await target.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {QualifiedName.Quote(targetDatabase)}.{QualifiedName.Quote(targetTable)} {body}", cancellationToken).ConfigureAwait(false);
-            log.LogInformation("Created table {Target} for {Source}.", $"{targetDatabase}.{targetTable}", table);
+            await CreateTableAsync(table.Schema, table.CreateStatement, replace: false, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var database in selection.Databases.Where(selection.IsWholeDatabase))
@@ -51,6 +45,28 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
             await CreateRoutinesAsync(database, cancellationToken).ConfigureAwait(false);
             await CreateEventsAsync(database, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Creates one table on the target under its mapped names from the source's CREATE TABLE; with <paramref name="replace"/>,
+    /// the target's table of that name is dropped first.
+    /// </summary>
+    public async Task CreateTableAsync(TableSchema table, string create, bool replace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(create);
+        var (targetDatabase, targetTable) = mapping.TargetTable(table.Database, table.Name);
+        var name = $"{QualifiedName.Quote(targetDatabase)}.{QualifiedName.Quote(targetTable)}";
+        var body = create[create.IndexOf('(', StringComparison.Ordinal)..];
+        body = IdentifierRewriter.Rewrite(body, (db, t) => MapTable(db, t), column => Renamed(column, mapping.TargetColumn(table.Database, table.Name, column)));
+        await UseAsync(targetDatabase, cancellationToken).ConfigureAwait(false);
+        if (replace)
+        {
+            await target.ExecuteAsync($"SET SESSION foreign_key_checks = 0; DROP TABLE IF EXISTS {name}", cancellationToken).ConfigureAwait(false);
+        }
+
+        await target.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {name} {body}", cancellationToken).ConfigureAwait(false);
+        log.LogInformation("Created table {Target} for {Source}.", $"{targetDatabase}.{targetTable}", table);
     }
 
     /// <summary>Creates the triggers of whole selected databases; their bodies do nothing in sessions that set @dts_applying (the sync's).</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using DtsPowerShell.Engine.Apply;
+using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Protocol;
 using DtsPowerShell.Engine.Schema;
@@ -32,17 +33,54 @@ public sealed partial class TableCopier(ConnectionSettings source, ConnectionSet
     public bool LoadData { get; init; }
 
     /// <summary>
-    /// The table as the source shows it now must be the one the job tracks: a DDL between the job's start and this
-    /// copy would leave the target's table, created before it, unlike the rows copied into it, and the tracked schema
-    /// behind the copy's position.
+    /// Creates the target table again with the structure the source has now (its CREATE TABLE given) and returns how the
+    /// copy writes it; null when the job does not create its tables, and a table changed before its copy then stops the job.
     /// </summary>
-    private static async Task RequireUnchangedAsync(ProtocolConnection connection, TableSchema schema, string expected, CancellationToken cancellationToken)
+    public Func<TableSchema, string, CancellationToken, Task<TargetTable>>? RecreateTarget { get; init; }
+
+    private const int NoSuchTable = 1146;
+
+    /// <summary>
+    /// Opens the table's snapshot and holds its metadata lock (no DDL can change it until the copy commits), and returns
+    /// its structure as of the snapshot: read before the snapshot and again under the lock, and opened again while a DDL
+    /// came between them. Null when the table is gone.
+    /// </summary>
+    private async Task<(BinlogPosition From, BinlogPosition SafeUntil, string? Create)> BeginSnapshotAsync(ProtocolConnection connection, TableSchema schema, bool needExact, CancellationToken cancellationToken)
     {
-        var live = await connection.QueryAsync($"SHOW CREATE TABLE {QualifiedName.Quote(schema.Database)}.{QualifiedName.Quote(schema.Name)}", cancellationToken).ConfigureAwait(false);
-        if (live is not [[_, var create, ..], ..] || AutoIncrement().Replace(create ?? "", "") != AutoIncrement().Replace(expected, ""))
+        var version = ServerVersion.Parse(connection.Handshake.ServerVersion);
+        var name = $"{QualifiedName.Quote(schema.Database)}.{QualifiedName.Quote(schema.Name)}";
+        while (true)
         {
-            throw new SyncStoppedException($"The structure of {schema} changed on the source while the job was initialising (a DDL statement ran on it before its copy began). " +
-                "Remove the job's tables from the target, then create the job again; run DDL on the selected objects only after the initial sync.");
+            var before = await ShowCreateAsync(connection, name, cancellationToken).ConfigureAwait(false);
+            var (from, safeUntil) = await SnapshotPosition.BeginAsync(connection.QueryAsync, version, needExact, cancellationToken).ConfigureAwait(false);
+            if (before is null)
+            {
+                return (from, safeUntil, null);
+            }
+
+            await connection.QueryAsync($"SELECT 1 FROM {name} LIMIT 0", cancellationToken).ConfigureAwait(false);
+            var locked = await ShowCreateAsync(connection, name, cancellationToken).ConfigureAwait(false);
+            if (locked == before)
+            {
+                return (from, safeUntil, locked);
+            }
+
+            log.LogInformation("{Table} changed on the source while its snapshot was opened; opening another.", schema);
+            await connection.QueryAsync("ROLLBACK", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>SHOW CREATE TABLE without the AUTO_INCREMENT counter (every insert moves it), or null for a table that is gone.</summary>
+    private static async Task<string?> ShowCreateAsync(ProtocolConnection connection, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = await connection.QueryAsync($"SHOW CREATE TABLE {name}", cancellationToken).ConfigureAwait(false);
+            return rows is [[_, { } create, ..], ..] ? AutoIncrement().Replace(create, "") : null;
+        }
+        catch (MySqlServerException e) when (e.ErrorCode == NoSuchTable)
+        {
+            return null;
         }
     }
 
@@ -50,7 +88,7 @@ public sealed partial class TableCopier(ConnectionSettings source, ConnectionSet
     private static partial System.Text.RegularExpressions.Regex AutoIncrement();
 
     /// <param name="table">The table, as written on the target.</param>
-    /// <param name="expectedCreate">SHOW CREATE TABLE of it as the job tracks it: the copy stops when the source's differs.</param>
+    /// <param name="expectedCreate">SHOW CREATE TABLE of it as the job created it on the target: where the source's differs, the target's is created again (<see cref="RecreateTarget"/>).</param>
     /// <param name="state">Where an earlier copy of it stopped, or null.</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
     public async Task<TableCopyState> CopyAsync(TargetTable table, string expectedCreate, TableCopyState? state, CancellationToken cancellationToken)
@@ -70,9 +108,28 @@ public sealed partial class TableCopier(ConnectionSettings source, ConnectionSet
             state = null;
         }
 
-        var version = ServerVersion.Parse(sourceConnection.Handshake.ServerVersion);
-        var (from, safeUntil) = await SnapshotPosition.BeginAsync(sourceConnection.QueryAsync, version, needExact: !schema.HasKey, cancellationToken).ConfigureAwait(false);
-        await RequireUnchangedAsync(sourceConnection, schema, expectedCreate, cancellationToken).ConfigureAwait(false);
+        var (from, safeUntil, create) = await BeginSnapshotAsync(sourceConnection, schema, needExact: !schema.HasKey, cancellationToken).ConfigureAwait(false);
+        if (create != AutoIncrement().Replace(expectedCreate, ""))
+        {
+            if (create is null || RecreateTarget is null)
+            {
+                throw new SyncStoppedException(create is null
+                    ? $"{schema} is gone from the source (dropped or renamed before its copy began). Start-DtsSync -Resync copies the job's tables again from a new snapshot."
+                    : $"The structure of {schema} changed on the source before its copy began, and the job does not create its tables (-InitialSync without Schema). " +
+                        "Change the target's table to match the source's, then Start-DtsSync -Resync copies the job's tables again from a new snapshot.");
+            }
+
+            // The copy is taken with the new structure; the DDL before it in the binlog is followed by the schema only.
+            log.LogWarning("{Table} changed on the source after the job read its schema (a DDL ran before its copy): its target table is created again with the new structure, and its copy starts over.", schema);
+            table = await RecreateTarget(schema, create, cancellationToken).ConfigureAwait(false);
+            schema = table.Source;
+            if (state is not null)
+            {
+                progress.AddCopied(-state.RowsCopied);
+                state = null;
+            }
+        }
+
         state = state is null
             ? new TableCopyState(schema.Database, schema.Name, from, safeUntil, null, 0, false)
             : state with { SafeUntil = safeUntil.CompareTo(state.SafeUntil) > 0 ? safeUntil : state.SafeUntil };

@@ -137,7 +137,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
                 log.LogWarning("Job {Id} has no tracked schema (an earlier version created it): it is read from the source now, so DDL run since the job's position is not reflected in it.", job.Id);
             }
 
-            (tracker, var position) = await CaptureAsync(sourceConnection, needPosition: checkpoint is null && !job.InitialSync.HasFlag(InitialSync.Schema) && !job.InitialSync.HasFlag(InitialSync.Data) && job.StartPosition is null, token).ConfigureAwait(false);
+            (tracker, var position) = await CaptureAsync(sourceConnection, needPosition: checkpoint is null && job.StartPosition is null, token).ConfigureAwait(false);
             await schemas.SaveCaptureAsync(targetConnection, tracker.Tables, token).ConfigureAwait(false);
             checkpoint ??= await FirstCheckpointAsync(sourceConnection, targetConnection, position, token).ConfigureAwait(false);
         }
@@ -150,17 +150,19 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
             State = SyncJobState.InitializingSchema;
             await using (var schemaConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, token).ConfigureAwait(false))
             {
-                await new SchemaInitializer(sourceConnection, schemaConnection, job.Selection, job.NameMapping, log).CreateTablesAsync(tables, token).ConfigureAwait(false);
+                await new SchemaInitializer(sourceConnection, schemaConnection, job.Selection, job.NameMapping, log).CreateTablesAsync(tracker.Tables.ToList(), token).ConfigureAwait(false);
             }
 
             Failpoint.Hit("schema-init");
-            checkpoint = new Checkpoint(SyncPhase.Data, null);
+            checkpoint = checkpoint with { Phase = SyncPhase.Data };
             await checkpoints.WriteAsync(targetConnection, null, checkpoint, token).ConfigureAwait(false);
         }
 
         if (checkpoint.Phase == SyncPhase.Data)
         {
-            var start = await CopyDataAsync(targetConnection, sourceConnection, tracker, tables, targets, token).ConfigureAwait(false);
+            // The binlog is followed from where the schema was read (a job of an earlier version: from its oldest copy).
+            var copied = await CopyDataAsync(targetConnection, sourceConnection, tracker, tables, targets, positioned: checkpoint.Position is not null, token).ConfigureAwait(false);
+            var start = checkpoint.Position ?? copied;
             if (job.InitialSync.HasFlag(InitialSync.Schema))
             {
                 await using var schemaConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, token).ConfigureAwait(false);
@@ -214,11 +216,11 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         Checkpoint checkpoint;
         if (job.InitialSync.HasFlag(InitialSync.Schema))
         {
-            checkpoint = new Checkpoint(SyncPhase.Schema, null);
+            checkpoint = new Checkpoint(SyncPhase.Schema, position);
         }
         else if (job.InitialSync.HasFlag(InitialSync.Data))
         {
-            checkpoint = new Checkpoint(SyncPhase.Data, null);
+            checkpoint = new Checkpoint(SyncPhase.Data, position);
         }
         else
         {
@@ -283,7 +285,13 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
 
     private static BinlogPosition ToPosition(BinlogStart start) => start.Position ?? new BinlogPosition("", 4, start.GtidSet);
 
-    private async Task<BinlogPosition> CopyDataAsync(MySqlConnection targetConnection, MySqlConnection sourceConnection, SchemaTracker tracker, IReadOnlyList<TableSchema> tables, Dictionary<(string, string), TargetTable> targets, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the tables not copied yet and returns the oldest copy's position. With <c>positioned</c> (the tracked schema
+    /// holds at the position the binlog is followed from), a table changed before its copy is copied with its new
+    /// structure: the schema follows the DDL in the binlog, the target does not run it again.
+    /// </summary>
+    private async Task<BinlogPosition> CopyDataAsync(MySqlConnection targetConnection, MySqlConnection sourceConnection, SchemaTracker tracker, IReadOnlyList<TableSchema> tables,
+        Dictionary<(string, string), TargetTable> targets, bool positioned, CancellationToken cancellationToken)
     {
         if (!job.InitialSync.HasFlag(InitialSync.Data))
         {
@@ -298,7 +306,12 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var pending = tables.Where(t => states.GetValueOrDefault((t.Database, t.Name)) is not { Done: true }).OrderByDescending(t => t.EstimatedRows).ToList();
         var loadData = options.LoadData && await LocalInfileAsync(targetConnection, cancellationToken).ConfigureAwait(false);
         log.LogInformation("Copying {Count} tables, {Parallel} at a time, with {Method}.", pending.Count, options.CopyParallelism, loadData ? "LOAD DATA LOCAL" : "INSERT statements (the target's local_infile is off)");
-        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) { ChunkRows = options.ChunkRows, ChunkBytes = options.ChunkBytes, LoadData = loadData };
+        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) {
+            ChunkRows = options.ChunkRows,
+            ChunkBytes = options.ChunkBytes,
+            LoadData = loadData,
+            RecreateTarget = positioned && job.InitialSync.HasFlag(InitialSync.Schema) ? RecreateTargetAsync : null,
+        };
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.CopyParallelism, CancellationToken = cancellationToken }, async (table, token) =>
         {
             var copy = await copier.CopyAsync(targets[(table.Database, table.Name)], tracker.Find(table.Database, table.Name)!.CreateStatement, states.GetValueOrDefault((table.Database, table.Name)), token).ConfigureAwait(false);
@@ -309,6 +322,17 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         // Incremental sync starts where the oldest copy was taken; each table skips what its own copy holds.
         return results.Values.Select(r => r.From).Min()
             ?? await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a target table again with the source's structure now (a DDL ran on it before its copy), and says how the copy writes it.</summary>
+    private async Task<TargetTable> RecreateTargetAsync(TableSchema table, string create, CancellationToken cancellationToken)
+    {
+        await using var sourceConnection = await MySqlConnectionFactory.OpenForSyncAsync(source, options.Timeout, cancellationToken).ConfigureAwait(false);
+        var schema = (await SourceSchemaReader.ReadAsync(sourceConnection, table.Database, [table.Name], cancellationToken).ConfigureAwait(false)).SingleOrDefault()
+            ?? throw new SyncStoppedException($"{table} is gone from the source (dropped or renamed before its copy began). Start-DtsSync -Resync copies the job's tables again from a new snapshot.");
+        await using var targetConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
+        await new SchemaInitializer(sourceConnection, targetConnection, job.Selection, job.NameMapping, log).CreateTableAsync(schema, create, replace: true, cancellationToken).ConfigureAwait(false);
+        return new TargetTable(schema, job.NameMapping);
     }
 
     private async Task StreamAsync(

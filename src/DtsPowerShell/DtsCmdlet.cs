@@ -83,6 +83,31 @@ public abstract class DtsCmdlet : PSCmdlet, IDisposable
         return null;
     }
 
+    private bool yesToAll;
+    private bool noToAll;
+
+    /// <summary>
+    /// ShouldProcess for an act graver than the cmdlet's own ConfirmImpact (one that replaces or drops data): it also asks
+    /// where $ConfirmPreference is High (the default), as a cmdlet of ConfirmImpact High would, unless -Confirm or -WhatIf
+    /// was given (then ShouldProcess has decided).
+    /// </summary>
+    protected bool ShouldProcessHighImpact(string target, string action)
+    {
+        if (!ShouldProcess(target, action))
+        {
+            return false;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey("Confirm") || MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+        {
+            return true;
+        }
+
+        // ShouldProcess has asked already where the preference is Medium or lower, and nothing asks where it is None.
+        var preference = Enum.TryParse<ConfirmImpact>(GetVariableValue("ConfirmPreference")?.ToString(), ignoreCase: true, out var value) ? value : ConfirmImpact.High;
+        return preference != ConfirmImpact.High || ShouldContinue($"{action} on {target}?", "Confirm", ref yesToAll, ref noToAll);
+    }
+
     protected static ErrorRecord InputError(DtsInputException error, string id, object? target) => new(error, id, ErrorCategory.InvalidArgument, target)
     {
         ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.Remedy },

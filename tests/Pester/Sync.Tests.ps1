@@ -303,3 +303,61 @@ Describe 'Conflicts: a target changed behind the job''s back' {
         Stop-DtsSync -Name 'diverge-overwrite' -StatePath $statePath | Out-Null
     }
 }
+
+Describe 'Start-DtsSync -Resync and Remove-DtsSyncJob -DropTargetTables' {
+    BeforeAll {
+        $source.Sql(@'
+CREATE DATABASE again;
+CREATE TABLE again.hurt (id INT PRIMARY KEY, v INT) ENGINE=InnoDB;
+CREATE TABLE again.whole (id INT PRIMARY KEY, v INT) ENGINE=InnoDB;
+INSERT INTO again.hurt SELECT seq, seq FROM again.seq_1_to_300;
+INSERT INTO again.whole SELECT seq, seq FROM again.seq_1_to_200;
+'@)
+    }
+
+    It 'copies a diverged table again, then every table, after the job stopped on a conflict' {
+        $job = New-SyncJob -Name 'again' -Object 'again'
+        ($job | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        $target.Sql('DELETE FROM again.hurt WHERE id <= 10; UPDATE again.hurt SET v = -1 WHERE id = 20;')
+        $target.Sql('INSERT INTO again.whole VALUES (5000, 0)')
+        $source.Sql('UPDATE again.hurt SET v = 0 WHERE id = 5; UPDATE again.whole SET v = v + 1000 WHERE id = 1;')
+        Wait-Until { (Get-DtsSyncStatus -Name 'again' -StatePath $statePath).State -eq 'Failed' } 'the job to fail on the conflict'
+
+        { Start-DtsSync -Name 'again' -Table 'again.hurt' -StatePath $statePath -ErrorAction Stop } | Should -Throw -ErrorId 'TableWithoutResync,*'
+        Start-DtsSync -Name 'again' -Resync -Table 'again.hurt' -WhatIf -StatePath $statePath | Should -BeNullOrEmpty
+        $target.Sql('SELECT COUNT(*) FROM again.hurt') | Should -Be '290' -Because '-WhatIf changes nothing'
+        (Get-DtsSyncStatus -Name 'again' -StatePath $statePath).State | Should -Be 'Failed'
+        { Start-DtsSync -Name 'again' -Resync -Table 'again.nothere' -Confirm:$false -StatePath $statePath -ErrorAction Stop } | Should -Throw -ErrorId 'ResyncRefused,*'
+
+        $status = Start-DtsSync -Name 'again' -Resync -Table 'again.hurt' -Confirm:$false -Wait -StatePath $statePath
+        $status.State | Should -Be 'Synchronizing'
+        $status.RowsCopied | Should -Be 500 -Because 'it counts the rows of each table''s latest copy'
+        Wait-Equal 'again.hurt'
+        $source.Sql('INSERT INTO again.whole VALUES (201, 201)')
+        Wait-Until { $target.Sql('SELECT COUNT(*) FROM again.whole WHERE id = 201') -eq '1' } 'the new row of the table not copied again'
+        $target.Sql('SELECT COUNT(*) FROM again.whole WHERE id = 5000') | Should -Be '1' -Because 'again.whole was not copied again'
+        $target.Sql('SELECT v FROM again.whole WHERE id = 1') | Should -Be '1001' -Because 'its change while the job was stopped was applied once'
+        { Start-DtsSync -Name 'again' -Resync -Confirm:$false -StatePath $statePath -ErrorAction Stop } | Should -Throw -ErrorId 'ResyncRefused,*'
+
+        Stop-DtsSync -Name 'again' -StatePath $statePath | Out-Null
+        $target.Sql('INSERT INTO again.whole VALUES (9999, 0); ALTER TABLE again.hurt ADD COLUMN stray INT;')
+        $status = Start-DtsSync -Name 'again' -Resync -Confirm:$false -Wait -StatePath $statePath
+        $status.State | Should -Be 'Synchronizing'
+        $status.RowsCopied | Should -Be 501
+        Wait-Equal 'again.whole'
+        ($target.Sql('SHOW CREATE TABLE again.hurt') -split "`t")[1] | Should -Be (($source.Sql('SHOW CREATE TABLE again.hurt') -split "`t")[1])
+        $source.Sql('INSERT INTO again.hurt VALUES (301, 301)')
+        Wait-Equal 'again.hurt'
+        Stop-DtsSync -Name 'again' -StatePath $statePath | Out-Null
+    }
+
+    It 'drops the tables a job created only when asked to, and not under -WhatIf' {
+        Remove-DtsSyncJob -Name 'again' -DropTargetTables -WhatIf -StatePath $statePath
+        $target.Sql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'again'") | Should -Be '2'
+        Get-DtsSyncStatus -Name 'again' -StatePath $statePath | Should -Not -BeNullOrEmpty
+
+        Remove-DtsSyncJob -Name 'again' -DropTargetTables -CleanTarget -Confirm:$false -StatePath $statePath
+        $target.Sql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'again'") | Should -Be '0'
+        Get-DtsSyncStatus -Name 'again' -StatePath $statePath -ErrorAction Ignore | Should -BeNullOrEmpty
+    }
+}

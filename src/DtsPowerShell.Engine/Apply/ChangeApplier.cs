@@ -136,7 +136,7 @@ public sealed class ChangeApplier(
                         barrier.Done.TrySetResult();
                         break;
                     case UnsupportedChange unsupported:
-                        throw new SyncStoppedException($"The source's binlog at {applied} holds {unsupported.Reason}, which the sync cannot apply. Apply it on the target by hand and create the job again from a later position.");
+                        throw new SyncStoppedException($"The source's binlog at {applied} holds {unsupported.Reason}, which the sync cannot apply. Start-DtsSync -Resync copies the job's tables again from a new snapshot, past it.");
                     case TransactionEnd end:
                         atBoundary = true;
                         applied = transactionStart = end.Position;

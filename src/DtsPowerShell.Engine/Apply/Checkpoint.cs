@@ -13,6 +13,9 @@ public enum SyncPhase
     Schema,
     Data,
     Incremental,
+
+    /// <summary>Start over (Start-DtsSync -Resync): read the schema and copy every table from a new snapshot.</summary>
+    Resync,
 }
 
 /// <summary>

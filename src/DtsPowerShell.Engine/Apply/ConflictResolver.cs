@@ -30,6 +30,7 @@ public sealed class ConflictResolver(MySqlConnection target, ConflictPolicy poli
             {
                 throw new SyncStoppedException(conflict + " The target has diverged from the source. Compare-DtsSyncData shows how far; " +
                     "make the target's row as the source had it before this change (for an insert: remove it) and start the job again, " +
+                    "or Start-DtsSync -Resync -Table <the table> copies the table again, " +
                     "or create the job with -ConflictPolicy Overwrite (the target's row becomes the source's) or Ignore (the target's row is kept).");
             }
 

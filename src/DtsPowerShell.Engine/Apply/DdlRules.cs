@@ -36,7 +36,7 @@ public static class DdlRules
                 return new DdlDecision(DdlOutcome.Skipped, Note: "Not a statement the sync applies.");
             case DdlKind.Dml:
                 return first is not null && selection.ContainsTable(first.Database, first.Name)
-                    ? new DdlDecision(DdlOutcome.Refused, Note: $"The source logged a change to {first} as a statement ({SqlText.Excerpt(sql)}), which the sync cannot apply exactly. Set binlog_format=ROW on the source, make the change on the target by hand, then create the job again.")
+                    ? new DdlDecision(DdlOutcome.Refused, Note: $"The source logged a change to {first} as a statement ({SqlText.Excerpt(sql)}), which the sync cannot apply exactly. Set binlog_format=ROW on the source, then Start-DtsSync -Resync -Table {first} copies the table again.")
                     : DdlDecision.Ignored;
             case DdlKind.CreateDatabase or DdlKind.AlterDatabase or DdlKind.DropDatabase:
                 return !selection.ContainsDatabase(first!.Database) ? DdlDecision.Ignored
@@ -70,7 +70,7 @@ public static class DdlRules
         switch (statement.Kind)
         {
             case DdlKind.CreateTable when statement.Objects.Count > 1 && !selection.FollowsTable(statement.Objects[1].Database, statement.Objects[1].Name):
-                return Refuse($"CREATE TABLE {table} copies {statement.Objects[1]}, which the job does not sync, so the target lacks it: {SqlText.Excerpt(sql)}. Create {table} on the target by hand, then create the job again.");
+                return Refuse($"CREATE TABLE {table} copies {statement.Objects[1]}, which the job does not sync, so the target lacks it: {SqlText.Excerpt(sql)}. Select {statement.Objects[1]} as well, or Start-DtsSync -Resync copies the job's tables again, {table} included, from a new snapshot.");
             case DdlKind.DropTable when selected.Count < statement.Objects.Count:
                 return Apply("DROP TABLE IF EXISTS " + string.Join(", ", selected.Select(o => TargetName(o, mapping))));
             default:
@@ -96,7 +96,7 @@ public static class DdlRules
         var (fromFollowed, toFollowed) = (selection.FollowsTable(from.Database, from.Name), selection.FollowsTable(to.Database, to.Name));
         return (fromFollowed, toFollowed) switch
         {
-            (false, true) => Refuse($"{from}, which the job does not sync, was renamed to {to}, which it does: the target has none of its rows. Copy {to} to the target by hand, then create the job again, or select {from} as well."),
+            (false, true) => Refuse($"{from}, which the job does not sync, was renamed to {to}, which it does: the target has none of its rows. Start-DtsSync -Resync copies the job's tables again, {to} included, from a new snapshot."),
             (true, false) => new DdlDecision(DdlOutcome.Warned, Note: $"{from} was renamed to {to}, outside the selection: the target's table is renamed too, and no longer synced."),
             _ => null,
         };
@@ -161,7 +161,7 @@ public static class DdlRules
         {
             if (mapping.RenamesWithin(database))
             {
-                return Refuse($"{Verb(statement.Kind)} {statement.Objects[^1]} has a body that may name tables or columns the job renames on the target, which the sync does not rewrite inside bodies: {SqlText.Excerpt(sql)}. Create it on the target by hand under the target's names, then create the job again.");
+                return Refuse($"{Verb(statement.Kind)} {statement.Objects[^1]} has a body that may name tables or columns the job renames on the target, which the sync does not rewrite inside bodies: {SqlText.Excerpt(sql)}. Create it on the target by hand under the target's names, then Start-DtsSync -Resync copies the job's tables again from a new snapshot.");
             }
 
             text = DdlRewriter.RenameQualifiers(sql, statement, db => selection.ContainsDatabase(db) && mapping.TargetDatabase(db) is var m && m != db ? m : null, ansiQuotes);

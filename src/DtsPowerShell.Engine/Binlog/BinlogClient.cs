@@ -237,7 +237,7 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
                     if (error.ErrorCode == ErrorMasterFatalReadingBinlog)
                     {
                         throw new BinlogUnavailableException(
-                            $"The source cannot send its binlog from {start}: {error.Message} If the file was purged, the job must start again from a new snapshot; keep binlogs longer (binlog_expire_logs_seconds).", error);
+                            $"The source cannot send its binlog from {start}: {error.Message} If the file was purged, Start-DtsSync -Resync copies the job's tables again from a new snapshot; keep binlogs longer (binlog_expire_logs_seconds).", error);
                     }
 
                     throw error;

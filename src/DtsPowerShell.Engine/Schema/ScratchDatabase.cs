@@ -93,7 +93,7 @@ public sealed class ScratchDatabase
         {
             // Refused by the server: the tracked schema does not fit the statement. A dropped link is retried instead.
             throw new SchemaMismatchException($"The job cannot follow this statement of the source on the tables it tracks ({e.Message}): {SqlText.Excerpt(sql)}. " +
-                "The schema the job holds for them differs from the source's at that point; create the job again to start from the source's present schema.");
+                "The schema the job holds for them differs from the source's at that point; Start-DtsSync -Resync starts the job over from the source's present schema.");
         }
 
         var schemas = (await SourceSchemaReader.ReadAsync(connection, Name, scratchNames.Values.ToList(), cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Name);

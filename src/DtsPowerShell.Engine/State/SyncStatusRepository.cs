@@ -157,6 +157,10 @@ public sealed class SyncStatusRepository
             ("$stopping", nameof(SyncJobState.Stopping)));
     }
 
+    /// <summary>Sets the copy and conflict counters back to nothing: the job copies its tables again (a resync).</summary>
+    public void ResetCounters(string jobId) =>
+        Execute("UPDATE job_status SET progress = 0, rows_copied = 0, rows_total = 0, conflicts = 0, last_error = NULL, updated_at = $now WHERE job_id = $id;", jobId);
+
     /// <summary>Asks the job's worker to stop; it reads this at least once a second.</summary>
     public void RequestStop(string jobId) =>
         Execute(

@@ -123,6 +123,13 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         await LockJobAsync(targetConnection, token).ConfigureAwait(false);
         await NameServersAsync(sourceConnection, targetConnection, token).ConfigureAwait(false);
         var checkpoint = await checkpoints.ReadAsync(targetConnection, token).ConfigureAwait(false);
+        var resync = checkpoint?.Phase == SyncPhase.Resync;
+        if (resync)
+        {
+            log.LogInformation("Job {Id} starts over (Start-DtsSync -Resync): its schema is read and every table copied from a new snapshot.", job.Id);
+            checkpoint = null;
+        }
+
         var stored = checkpoint is null ? null : await schemas.LoadAsync(targetConnection, token).ConfigureAwait(false);
         SchemaTracker tracker;
         if (checkpoint is not null && stored is not null)
@@ -137,9 +144,9 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
                 log.LogWarning("Job {Id} has no tracked schema (an earlier version created it): it is read from the source now, so DDL run since the job's position is not reflected in it.", job.Id);
             }
 
-            (tracker, var position) = await CaptureAsync(sourceConnection, needPosition: checkpoint is null && job.StartPosition is null, token).ConfigureAwait(false);
+            (tracker, var position) = await CaptureAsync(sourceConnection, needPosition: checkpoint is null && (resync || job.StartPosition is null), token).ConfigureAwait(false);
             await schemas.SaveCaptureAsync(targetConnection, tracker.Tables, token).ConfigureAwait(false);
-            checkpoint ??= await FirstCheckpointAsync(sourceConnection, targetConnection, position, token).ConfigureAwait(false);
+            checkpoint ??= await FirstCheckpointAsync(sourceConnection, targetConnection, tracker, position, resync, token).ConfigureAwait(false);
         }
 
         var tables = tracker.Tables.Select(t => t.Schema).ToList();
@@ -211,10 +218,23 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         return (tracker, null);
     }
 
-    private async Task<Checkpoint> FirstCheckpointAsync(MySqlConnection sourceConnection, MySqlConnection targetConnection, BinlogPosition? position, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a new job (or one started over) begins: its schema, its copy, or the binlog. A job started over copies
+    /// every table whatever its initial sync: each is marked to be copied.
+    /// </summary>
+    private async Task<Checkpoint> FirstCheckpointAsync(MySqlConnection sourceConnection, MySqlConnection targetConnection, SchemaTracker tracker, BinlogPosition? position, bool resync, CancellationToken cancellationToken)
     {
         Checkpoint checkpoint;
-        if (job.InitialSync.HasFlag(InitialSync.Schema))
+        if (resync)
+        {
+            foreach (var table in tracker.Tables)
+            {
+                await checkpoints.WriteTableAsync(targetConnection, null, new TableCopyState(table.Schema.Database, table.Schema.Name, position!, position!, null, 0, false), cancellationToken).ConfigureAwait(false);
+            }
+
+            checkpoint = new Checkpoint(job.InitialSync.HasFlag(InitialSync.Schema) ? SyncPhase.Schema : SyncPhase.Data, position);
+        }
+        else if (job.InitialSync.HasFlag(InitialSync.Schema))
         {
             checkpoint = new Checkpoint(SyncPhase.Schema, position);
         }
@@ -293,20 +313,24 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     private async Task<BinlogPosition> CopyDataAsync(MySqlConnection targetConnection, MySqlConnection sourceConnection, SchemaTracker tracker, IReadOnlyList<TableSchema> tables,
         Dictionary<(string, string), TargetTable> targets, bool positioned, CancellationToken cancellationToken)
     {
-        if (!job.InitialSync.HasFlag(InitialSync.Data))
+        // The tables marked to be copied (a resync), and, in a job that copies its data, those not copied yet.
+        var states = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false)).ToDictionary(s => (s.Database, s.Table));
+        var pending = tables.Where(t => states.TryGetValue((t.Database, t.Name), out var state) ? !state.Done : job.InitialSync.HasFlag(InitialSync.Data))
+            .OrderByDescending(t => t.EstimatedRows).ToList();
+        if (pending.Count == 0)
         {
-            return await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
+            return states.Values.Select(s => s.From).Min() ?? await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
         }
 
         State = SyncJobState.InitializingData;
-        var states = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false)).ToDictionary(s => (s.Database, s.Table));
-        Progress.SetTotal(tables.Sum(t => Math.Max(t.EstimatedRows, states.GetValueOrDefault((t.Database, t.Name))?.RowsCopied ?? 0)));
+        var counted = tables.Where(t => states.ContainsKey((t.Database, t.Name)) || pending.Contains(t)).ToList();
+        Progress.SetTotal(counted.Sum(t => Math.Max(t.EstimatedRows, states.GetValueOrDefault((t.Database, t.Name))?.RowsCopied ?? 0)));
         Progress.SetCopied(states.Values.Sum(s => s.RowsCopied));
         var results = new System.Collections.Concurrent.ConcurrentDictionary<(string, string), TableCopyState>(states);
-        var pending = tables.Where(t => states.GetValueOrDefault((t.Database, t.Name)) is not { Done: true }).OrderByDescending(t => t.EstimatedRows).ToList();
         var loadData = options.LoadData && await LocalInfileAsync(targetConnection, cancellationToken).ConfigureAwait(false);
         log.LogInformation("Copying {Count} tables, {Parallel} at a time, with {Method}.", pending.Count, options.CopyParallelism, loadData ? "LOAD DATA LOCAL" : "INSERT statements (the target's local_infile is off)");
-        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log) {
+        var copier = new TableCopier(source, target, checkpoints, Progress, options.Timeout, log)
+        {
             ChunkRows = options.ChunkRows,
             ChunkBytes = options.ChunkBytes,
             LoadData = loadData,
@@ -391,9 +415,9 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     private static string Describe(Exception error) => error switch
     {
         SyncStoppedException or SchemaMismatchException or BinlogUnavailableException => error.Message,
-        InvalidDataException => $"A binlog event could not be decoded: {error.Message} Report this with the binlog file, and create the job again from a later position to go on.",
+        InvalidDataException => $"A binlog event could not be decoded: {error.Message} Report this with the binlog file; Start-DtsSync -Resync copies the job's tables again from a new snapshot, past it.",
         MySqlException { Data: var data } mySql when data[DdlApplier.StatementKey] is string statement =>
-            $"The target refused a DDL statement from the source ({mySql.Number}: {mySql.Message}): {statement}. Bring the target's objects to what the source had before this statement, then start the job again: it runs the statement again.",
+            $"The target refused a DDL statement from the source ({mySql.Number}: {mySql.Message}): {statement}. Bring the target's objects to what the source had before this statement, then start the job again: it runs the statement again. Or Start-DtsSync -Resync copies the job's tables again from a new snapshot.",
         MySqlException mySql => $"The server refused a statement ({mySql.Number}): {mySql.Message}",
         _ => $"{error.GetType().Name}: {error.Message}",
     };

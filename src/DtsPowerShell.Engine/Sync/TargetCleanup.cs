@@ -1,12 +1,15 @@
 using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Jobs;
+using DtsPowerShell.Engine.Schema;
 using DtsPowerShell.Engine.Selection;
+using MySqlConnector;
 
 namespace DtsPowerShell.Engine.Sync;
 
 /// <summary>
 /// Removes what a job keeps on its target for itself: its rows in the <c>_dts</c> tables (checkpoint, copy states,
-/// tracked schema, DDL history and pending mark), its RENAME marker tables, and its scratch database. The synced
-/// databases and tables stay.
+/// tracked schema, DDL history and pending mark), its RENAME marker tables, and its scratch database; and, asked
+/// separately, the tables it created there (<see cref="DropTablesAsync"/>).
 /// </summary>
 public static class TargetCleanup
 {
@@ -31,6 +34,51 @@ public static class TargetCleanup
         foreach (var statement in Statements(jobId).Where(s => !s.StartsWith("DELETE", StringComparison.Ordinal) || JobTables.Any(t => present.Contains(t) && s.Contains($"`{t}`", StringComparison.Ordinal))))
         {
             await connection.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Drops the target tables of a job that creates its tables (every table it follows, as its tracked schema names them);
+    /// a job that does not create them drops nothing (they are the user's).
+    /// </summary>
+    /// <returns>The tables dropped (those that existed or not).</returns>
+    public static async Task<IReadOnlyList<string>> DropTablesAsync(ConnectionSettings target, SyncJob job, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (!job.InitialSync.HasFlag(InitialSync.Schema))
+        {
+            return [];
+        }
+
+        await using var connection = await MySqlConnectionFactory.OpenForSyncAsync(target, timeout, cancellationToken).ConfigureAwait(false);
+        await SchemaStore.CreateAsync(connection, cancellationToken).ConfigureAwait(false);
+        var tracked = (await new SchemaStore(job.Id).LoadAsync(connection, cancellationToken).ConfigureAwait(false) ?? []).Select(t => (t.Schema.Database, t.Schema.Name)).ToList();
+        await RemoveRowsAsync(connection, job, tracked, drop: true, cancellationToken).ConfigureAwait(false);
+        return tracked.Select(t => TargetName(job, t.Database, t.Name)).ToList();
+    }
+
+    /// <summary>A source table's name on the target, as database.table (unquoted, for people to read).</summary>
+    internal static string TargetName(SyncJob job, string database, string table)
+    {
+        var (targetDatabase, targetTable) = job.NameMapping.TargetTable(database, table);
+        return $"{targetDatabase}.{targetTable}";
+    }
+
+    /// <summary>Drops or empties the target tables of source tables, foreign keys aside; one that is not there is passed over.</summary>
+    internal static async Task RemoveRowsAsync(MySqlConnection connection, SyncJob job, IEnumerable<(string Database, string Table)> sourceTables, bool drop, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("SET SESSION foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
+        foreach (var (database, name) in sourceTables)
+        {
+            var (targetDatabase, targetTable) = job.NameMapping.TargetTable(database, name);
+            var table = $"{QualifiedName.Quote(targetDatabase)}.{QualifiedName.Quote(targetTable)}";
+            try
+            {
+                await connection.ExecuteAsync(drop ? $"DROP TABLE IF EXISTS {table}" : $"TRUNCATE TABLE {table}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownDatabase)
+            {
+            }
         }
     }
 

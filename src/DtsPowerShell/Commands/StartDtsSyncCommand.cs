@@ -16,10 +16,31 @@ public sealed class StartDtsSyncCommand : JobCmdlet
     [Parameter(HelpMessage = "Return once the job is Synchronizing (initial sync done) or has stopped, showing the initial sync's progress.")]
     public SwitchParameter Wait { get; set; }
 
+    [Parameter(HelpMessage = "Copy the job's tables again from a new snapshot, replacing what the job made on the target, then follow the binlog from there. Asks first, as at ConfirmImpact High.")]
+    public SwitchParameter Resync { get; set; }
+
+    [Parameter(HelpMessage = "With -Resync: copy only these tables again (database.table, as the source names them); the others go on from the job's checkpoint.")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Table { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (Table is not null && !Resync)
+        {
+            ThrowTerminatingError(InputError(new Engine.DtsInputException("-Table names the tables to copy again, which only -Resync does.", "Add -Resync, or leave -Table out."), "TableWithoutResync", Table));
+        }
+    }
+
     protected override void ProcessRecord()
     {
         foreach (var job in SelectedJobs())
         {
+            if (JobControl.IsRunning(Store, job.Id) && Resync)
+            {
+                WriteError(InputError(new Engine.DtsInputException($"Sync job '{job.Name}' ({job.Id}) is running: it cannot copy its tables again while it syncs them.", "Stop it with Stop-DtsSync, then run Start-DtsSync -Resync again; nothing was changed."), "ResyncRefused", job));
+                continue;
+            }
+
             if (JobControl.IsRunning(Store, job.Id))
             {
                 WriteWarning($"Sync job '{job.Name}' ({job.Id}) is already running; nothing was changed.");
@@ -27,7 +48,8 @@ public sealed class StartDtsSyncCommand : JobCmdlet
                 continue;
             }
 
-            if (!PrecheckPassed(job) || !ShouldProcess($"sync job '{job.Name}' ({job.Id}): {job.Source} -> {job.Target}", "Start"))
+            var target = $"sync job '{job.Name}' ({job.Id}): {job.Source} -> {job.Target}";
+            if (!(Resync ? ShouldProcessHighImpact(target, ResyncAction) : ShouldProcess(target, "Start")) || !PrecheckPassed(job) || (Resync && !PrepareResync(job)))
             {
                 continue;
             }
@@ -48,6 +70,43 @@ public sealed class StartDtsSyncCommand : JobCmdlet
 
             WriteObject(Wait ? WaitUntilSynchronizing(job) : JobControl.GetStatus(Store, job));
         }
+    }
+
+    private string ResyncAction => Table is null
+        ? "Resync: drop or empty every table the job made on the target and copy them again from a new snapshot"
+        : $"Resync {string.Join(", ", Table)}: empty them on the target and copy them again from a new snapshot";
+
+    /// <summary>Readies the target for the copy again; false, with the error written, when it cannot.</summary>
+    private bool PrepareResync(SyncJob job)
+    {
+        if (StoredConnections(job, terminating: false) is not { } connections)
+        {
+            return false;
+        }
+
+        try
+        {
+            var tables = TargetResync.PrepareAsync(job, connections.Target, Table, TimeSpan.FromSeconds(30), CancellationToken).GetAwaiter().GetResult();
+            WriteVerbose($"Sync job '{job.Name}': {(tables.Count == 0 ? "no tables on the target yet" : string.Join(", ", tables))} made ready to be copied again.");
+            Store.Status.ResetCounters(job.Id);
+            return true;
+        }
+        catch (Engine.DtsInputException e)
+        {
+            WriteError(InputError(e, "ResyncRefused", job));
+        }
+        catch (Exception e) when (e is MySqlConnector.MySqlException or TimeoutException or System.Net.Sockets.SocketException or IOException)
+        {
+            WriteError(new ErrorRecord(e, "ResyncTargetUnavailable", ErrorCategory.ConnectionError, job)
+            {
+                ErrorDetails = new ErrorDetails($"Sync job '{job.Name}' was not resynced: its target could not be made ready ({e.Message}).")
+                {
+                    RecommendedAction = "Make the target reachable (Test-DtsPrecheck names what fails), then run Start-DtsSync -Resync again; nothing was started.",
+                },
+            });
+        }
+
+        return false;
     }
 
     private bool PrecheckPassed(SyncJob job)

@@ -63,6 +63,20 @@ public sealed class SyncServers : IDisposable
             NameMapping.Create(mapping ?? new Dictionary<string, string>(), selection), initialSync, startPosition, conflictPolicy));
     }
 
+    /// <summary>Purges the source's binlogs but its current one (after a FLUSH BINARY LOGS, the changes before it are gone).</summary>
+    public void PurgeSourceBinlogs(TimeSpan deadline)
+    {
+        var last = Source.Sql("SHOW MASTER STATUS").Split('\t')[0];
+        // A dump thread still reading a file keeps it from being purged, and MariaDB keeps a file until its storage
+        // engines have checkpointed it: purge until the older files are gone.
+        WaitFor(() => Source.Sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'") == "0", deadline, "the dump thread to end");
+        WaitFor(() =>
+        {
+            Source.Sql($"PURGE BINARY LOGS TO '{last}'");
+            return Source.Sql("SHOW BINARY LOGS").Split('\t')[0] == last;
+        }, deadline, "the older binlogs to be purged");
+    }
+
     /// <summary>SHOW CREATE TABLE without the AUTO_INCREMENT counter (a server-side detail the sync does not carry).</summary>
     public static string Structure(MariaDbServer server, string table) =>
         System.Text.RegularExpressions.Regex.Replace(server.Sql($"SHOW CREATE TABLE {table}").Split('\t', 2)[1], @" AUTO_INCREMENT=\d+", "");

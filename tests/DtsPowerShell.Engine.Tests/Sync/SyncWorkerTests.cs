@@ -199,15 +199,7 @@ public sealed class SyncWorkerTests(SyncServers servers) : IClassFixture<SyncSer
         first.RequestStop();
         Assert.Equal(SyncJobState.Stopped, await run.WaitAsync(Deadline));
         servers.Source.Sql($"INSERT INTO {db}.t VALUES (1); FLUSH BINARY LOGS; FLUSH BINARY LOGS;");
-        var last = servers.Source.Sql("SHOW MASTER STATUS").Split('\t')[0];
-        // A dump thread still reading a file keeps it from being purged: wait until the stopped worker's has gone.
-        SyncServers.WaitFor(() => servers.Source.Sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'") == "0", Deadline, "the dump thread to end");
-        // MariaDB also keeps a file until its storage engines have checkpointed it: purge until the older files are gone.
-        SyncServers.WaitFor(() =>
-        {
-            servers.Source.Sql($"PURGE BINARY LOGS TO '{last}'");
-            return servers.Source.Sql("SHOW BINARY LOGS").Split('\t')[0] == last;
-        }, Deadline, "the older binlogs to be purged");
+        servers.PurgeSourceBinlogs(Deadline);
         var second = new SyncWorker(job, servers.SourceSettings, servers.TargetSettings, new SyncWorkerOptions(), NullLogger.Instance);
         Assert.Equal(SyncJobState.Failed, await second.RunAsync(CancellationToken.None).WaitAsync(Deadline));
         Assert.Contains("purged", second.LastError, StringComparison.Ordinal);

@@ -226,6 +226,21 @@ Import-Module '$(Join-Path $PSScriptRoot 'TestSupport.psm1')'
         (Get-Item (Split-Path $statePath)).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
     }
 
+    It 'never replaces a missing key file while it holds jobs, and says what to restore' {
+        $keyed = Join-Path $stateDir 'keyed/state.db'
+        $job = New-DtsSyncJob -Name 'keyed' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop' -StatePath $keyed
+        Remove-Item "$keyed.key"
+        $thrown = { New-DtsSyncJob -Name 'keyed2' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop' -StatePath $keyed -ErrorAction Stop } |
+            Should -Throw -ErrorId 'StateKeyUnavailable,*' -PassThru
+        $thrown.Exception.Message | Should -BeLike "*$keyed.key*"
+        $thrown.ErrorDetails.RecommendedAction | Should -Match 'Restore the key file'
+        Test-Path "$keyed.key" | Should -BeFalse
+        { Test-DtsPrecheck -Name 'keyed' -StatePath $keyed -ErrorAction Stop } | Should -Throw -ErrorId 'CredentialsUnreadable,*'
+        $job | Remove-DtsSyncJob -Confirm:$false -StatePath $keyed
+        (New-DtsSyncJob -Name 'keyed2' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop' -StatePath $keyed).Name | Should -Be 'keyed2'
+        Test-Path "$keyed.key" | Should -BeTrue
+    }
+
     It 'never holds a password in its bytes' {
         $secretState = Join-Path $stateDir 'secret/state.db'
         $password = 'Very-Distinct-Pa55word-' + [guid]::NewGuid().ToString('N')

@@ -16,8 +16,20 @@ internal sealed class SecretProtector
 
     private SecretProtector(byte[] key) => this.key = key;
 
-    public static SecretProtector ForKeyFile(string keyPath)
+    /// <summary>
+    /// Reads the key file, writing a new key where there is none, but never while <paramref name="holdsSecrets"/> says
+    /// the state file holds passwords: they were encrypted with the missing key, and a new one would hide that.
+    /// </summary>
+    public static SecretProtector ForKeyFile(string keyPath, string statePath, Func<bool> holdsSecrets)
     {
+        ArgumentNullException.ThrowIfNull(holdsSecrets);
+        if (!File.Exists(keyPath) && holdsSecrets())
+        {
+            throw new InvalidOperationException(
+                $"The key file '{keyPath}' is missing, and the state file '{statePath}' holds passwords encrypted with it, which cannot be read without it; no new key was written. " +
+                "Restore the key file from a backup; or store the credentials again: remove the jobs (Remove-DtsSyncJob) and create them again with New-DtsSyncJob.");
+        }
+
         OwnerOnlyFile.CreateIfMissing(keyPath, RandomNumberGenerator.GetBytes(32));
         var key = File.ReadAllBytes(keyPath);
         if (key.Length != 32)

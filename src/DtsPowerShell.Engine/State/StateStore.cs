@@ -9,6 +9,7 @@ namespace DtsPowerShell.Engine.State;
 public sealed class StateStore
 {
     private readonly string connectionString;
+    private readonly Lazy<SecretProtector> secrets;
 
     private StateStore(string path)
     {
@@ -20,7 +21,7 @@ public sealed class StateStore
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
-        Secrets = SecretProtector.ForKeyFile(StatePaths.KeyPathFor(path));
+        secrets = new Lazy<SecretProtector>(() => SecretProtector.ForKeyFile(StatePaths.KeyPathFor(path), path, HoldsSecrets), LazyThreadSafetyMode.PublicationOnly);
         Jobs = new SyncJobRepository(this);
         Prechecks = new PrecheckRepository(this);
         Status = new SyncStatusRepository(this);
@@ -34,7 +35,8 @@ public sealed class StateStore
 
     public SyncStatusRepository Status { get; }
 
-    internal SecretProtector Secrets { get; }
+    /// <summary>The key for stored passwords, read when first needed (so a missing key stops only what needs it).</summary>
+    internal SecretProtector Secrets => secrets.Value;
 
     /// <summary>Opens (creating and migrating where needed) the state file at <paramref name="path"/> or the default place.</summary>
     public static StateStore Open(string? path = null)
@@ -54,6 +56,14 @@ public sealed class StateStore
         pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
         pragma.ExecuteNonQuery();
         return connection;
+    }
+
+    private bool HoldsSecrets()
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM jobs);";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0;
     }
 
     private void Migrate()

@@ -95,7 +95,20 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
 
         if (ShouldProcess($"sync job {definition.Name ?? "(generated name)"}: {definition.Source.Endpoint} -> {definition.Target.Endpoint}, {string.Join(", ", definition.Selection.Objects)}", "Create"))
         {
-            WriteObject(Store.Jobs.Create(definition));
+            try
+            {
+                WriteObject(Store.Jobs.Create(definition));
+            }
+            catch (InvalidOperationException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "StateKeyUnavailable", ErrorCategory.ReadError, Store.Path)
+                {
+                    ErrorDetails = new ErrorDetails($"The job was not created: {e.Message}")
+                    {
+                        RecommendedAction = $"Restore the key file '{Engine.State.StatePaths.KeyPathFor(Store.Path)}' from a backup, or remove the jobs of this state file (Get-DtsSyncJob | Remove-DtsSyncJob) and create them again.",
+                    },
+                });
+            }
         }
     }
 

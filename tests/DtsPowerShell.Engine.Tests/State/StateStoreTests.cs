@@ -93,6 +93,30 @@ public class StateStoreTests
     }
 
     [Fact]
+    public void Never_replaces_a_missing_key_while_passwords_are_stored_with_it()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("state.db");
+        var job = StateStore.Open(path).Jobs.Create(JobFactory.Definition());
+        File.Delete(StatePaths.KeyPathFor(path));
+
+        var reopened = StateStore.Open(path);
+        var unreadable = Assert.Throws<InvalidOperationException>(() => reopened.Jobs.GetConnections(job));
+        Assert.Contains(StatePaths.KeyPathFor(path), unreadable.Message, StringComparison.Ordinal);
+        Assert.Contains("Restore the key file", unreadable.Message, StringComparison.Ordinal);
+        var refused = Assert.Throws<InvalidOperationException>(() => reopened.Jobs.Create(JobFactory.Definition(sourcePassword: "second-secret")));
+        Assert.Contains("store the credentials again", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(StatePaths.KeyPathFor(path)));
+        Assert.Single(reopened.Jobs.List());
+
+        // With the jobs removed, nothing needs the old key: a new job gets a new one.
+        reopened.Jobs.Remove(job.Id);
+        var fresh = StateStore.Open(path).Jobs.Create(JobFactory.Definition(sourcePassword: "second-secret"));
+        Assert.True(File.Exists(StatePaths.KeyPathFor(path)));
+        Assert.Equal("second-secret", StateStore.Open(path).Jobs.GetConnections(fresh).Source.Password);
+    }
+
+    [Fact]
     public void Stores_jobs_that_a_second_opener_sees_and_removes()
     {
         using var temp = new TempDirectory();

@@ -29,6 +29,13 @@ public abstract class DtsCmdlet : PSCmdlet, IDisposable
                 {
                     store = StateStore.Open(path);
                 }
+                catch (DtsInputException e)
+                {
+                    ThrowTerminatingError(new ErrorRecord(e, "StateFileUnavailable", ErrorCategory.ResourceUnavailable, StatePath)
+                    {
+                        ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = e.Remedy },
+                    });
+                }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
                 {
                     var error = new ErrorRecord(e, "StateFileUnavailable", ErrorCategory.ResourceUnavailable, StatePath)

@@ -44,9 +44,29 @@ public sealed class StateStore
         var resolved = StatePaths.Resolve(path);
         OwnerOnlyFile.CreateIfMissing(resolved);
         var store = new StateStore(resolved);
-        store.Migrate();
+        try
+        {
+            store.Migrate();
+        }
+        catch (SqliteException e)
+        {
+            throw Unusable(resolved, e);
+        }
+
         return store;
     }
+
+    /// <summary>What a user can do about a state file SQLite refuses (SQLite's primary result codes).</summary>
+    private static DtsInputException Unusable(string path, SqliteException error) => (error.SqliteErrorCode & 0xff) switch
+    {
+        8 => new DtsInputException($"The job state file '{path}' is read-only ({error.Message}).", $"Make it and its folder writable by you (chmod u+w '{path}'), or give another -StatePath."),
+        11 or 26 => Damaged(path, error.Message),
+        _ => new DtsInputException($"The job state file '{path}' cannot be used ({error.Message}).", "Check that the file and its folder are yours and writable, and that the disk is not full, or give another -StatePath."),
+    };
+
+    private static DtsInputException Damaged(string path, string what) => new(
+        $"The job state file '{path}' is damaged ({what}).",
+        $"Restore it and '{StatePaths.KeyPathFor(path)}' from a backup, or move it aside and create the jobs again (their target tables can be copied again with Start-DtsSync -Resync).");
 
     internal SqliteConnection Connect()
     {
@@ -73,6 +93,16 @@ public sealed class StateStore
         {
             wal.CommandText = "PRAGMA journal_mode = WAL;";
             wal.ExecuteNonQuery();
+        }
+
+        // quick_check reads every page: a damaged file is named here, not met as a raw error in some later command.
+        using (var check = connection.CreateCommand())
+        {
+            check.CommandText = "PRAGMA quick_check(1);";
+            if (check.ExecuteScalar() is string result && result != "ok")
+            {
+                throw Damaged(Path, result);
+            }
         }
 
         using var transaction = connection.BeginTransaction(deferred: false);

@@ -117,6 +117,33 @@ public class StateStoreTests
     }
 
     [Fact]
+    public void Names_a_damaged_state_file_and_what_to_do_on_open()
+    {
+        using var temp = new TempDirectory();
+        var garbage = temp.File("garbage.db");
+        File.WriteAllBytes(garbage, Enumerable.Repeat((byte)0x5a, 8192).ToArray());
+        var notADatabase = Assert.Throws<DtsInputException>(() => StateStore.Open(garbage));
+        Assert.Contains(garbage, notADatabase.Message, StringComparison.Ordinal);
+        Assert.Contains("backup", notADatabase.Remedy, StringComparison.Ordinal);
+
+        // A valid header with a damaged page behind it is found by the check on open.
+        var path = temp.File("state.db");
+        var store = StateStore.Open(path);
+        for (var i = 0; i < 40; i++)
+        {
+            store.Jobs.Create(JobFactory.Definition(objects: Enumerable.Range(0, 30).Select(j => $"database_{i}_{j}").ToArray()));
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > 3 * 4096, $"the file has {bytes.Length} bytes");
+        Array.Fill(bytes, (byte)0xa5, bytes.Length - 4096 + 8, 2000);
+        File.WriteAllBytes(path, bytes);
+        var damaged = Assert.Throws<DtsInputException>(() => StateStore.Open(path));
+        Assert.Contains("damaged", damaged.Message, StringComparison.Ordinal);
+        Assert.Contains(path, damaged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Stores_jobs_that_a_second_opener_sees_and_removes()
     {
         using var temp = new TempDirectory();

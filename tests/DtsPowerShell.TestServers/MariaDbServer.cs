@@ -98,6 +98,8 @@ public sealed class MariaDbServer : IDisposable
     }
 
     /// <summary>Runs SQL as root over the server's socket; returns the rows tab-separated, one a line.</summary>
+    private static readonly TimeSpan SqlDeadline = TimeSpan.FromMinutes(5);
+
     public string Sql(string sql)
     {
         var start = new ProcessStartInfo(MariaDbBinaries.Client)
@@ -116,11 +118,17 @@ public sealed class MariaDbServer : IDisposable
         client.StandardInput.Write(sql);
         client.StandardInput.Close();
         var stdout = client.StandardOutput.ReadToEndAsync();
-        var stderr = client.StandardError.ReadToEnd();
-        client.WaitForExit();
+        var stderr = client.StandardError.ReadToEndAsync();
+        // A statement that waits for ever (a lock the product never lets go) fails the test instead of hanging the run.
+        if (!client.WaitForExit(SqlDeadline))
+        {
+            client.Kill(entireProcessTree: true);
+            throw new TimeoutException($"SQL on {Address} did not finish within {SqlDeadline.TotalMinutes} minutes:\n{sql}");
+        }
+
         if (client.ExitCode != 0)
         {
-            throw new InvalidOperationException($"SQL failed on {Address}: {stderr.Trim()}\n{sql}");
+            throw new InvalidOperationException($"SQL failed on {Address}: {stderr.Result.Trim()}\n{sql}");
         }
 
         return stdout.Result.TrimEnd('\n');

@@ -32,6 +32,11 @@ public sealed record ServerEndpoint(string Host, int Port)
             host = value[..value.IndexOf(':', StringComparison.Ordinal)];
             port = value[(value.IndexOf(':', StringComparison.Ordinal) + 1)..];
         }
+        else if (value.Contains(':', StringComparison.Ordinal)
+            && !(System.Net.IPAddress.TryParse(value, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6))
+        {
+            throw Invalid(text, what, "it has more than one ':' and is not an IPv6 address (with a port, an IPv6 address goes in brackets)");
+        }
         else
         {
             host = value;

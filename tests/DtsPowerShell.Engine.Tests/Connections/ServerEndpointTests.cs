@@ -9,6 +9,7 @@ public class ServerEndpointTests
     [InlineData("10.0.0.5:3307", "10.0.0.5", 3307, "10.0.0.5:3307")]
     [InlineData("[::1]:3310", "::1", 3310, "[::1]:3310")]
     [InlineData("[fe80::1]", "fe80::1", 3306, "[fe80::1]:3306")]
+    [InlineData("fe80::1", "fe80::1", 3306, "[fe80::1]:3306")]
     [InlineData(" host.example.com:1 ", "host.example.com", 1, "host.example.com:1")]
     public void Parses_host_and_port(string text, string host, int port, string display)
     {
@@ -26,6 +27,8 @@ public class ServerEndpointTests
     [InlineData("[::1")]
     [InlineData("[::1]x")]
     [InlineData("my host")]
+    [InlineData("127.0.0.1:3601:3602")]
+    [InlineData("db1:3306:")]
     public void Rejects_bad_addresses_with_a_remedy(string text)
     {
         var error = Assert.Throws<DtsInputException>(() => ServerEndpoint.Parse(text, "Source"));

@@ -5,9 +5,19 @@ public sealed record SelectedObject(string Database, string? Table)
 {
     public bool IsWholeDatabase => Table is null;
 
+    /// <summary>The server's own databases, and ours (DtsObjects.Database): never synced.</summary>
+    private static readonly HashSet<string> Unsyncable = new(["information_schema", "performance_schema", "mysql", "sys", "_dts"], StringComparer.OrdinalIgnoreCase);
+
     public static SelectedObject Parse(string text)
     {
         var name = QualifiedName.Parse(text, "Object");
+        if (name.Parts.Count > 0 && Unsyncable.Contains(name.Parts[0]))
+        {
+            throw new DtsInputException(
+                $"Object '{text}' is in '{name.Parts[0]}', a database the server or DtsPowerShell keeps for itself; it is not synced.",
+                "Select your own databases and tables with -Object; accounts and grants are created on the target by hand.");
+        }
+
         return name.Parts.Count switch
         {
             1 => new SelectedObject(name.Parts[0], null),

@@ -30,4 +30,17 @@ public class ObjectSelectionTests
     [Fact]
     public void Rejects_an_empty_selection() =>
         Assert.Throws<DtsInputException>(() => ObjectSelection.Parse([]));
+
+    [Theory]
+    [InlineData("_dts")]
+    [InlineData("information_schema")]
+    [InlineData("INFORMATION_SCHEMA.TABLES")]
+    [InlineData("mysql.user")]
+    [InlineData("performance_schema")]
+    [InlineData("sys")]
+    public void Refuses_the_servers_own_databases_and_ours(string text)
+    {
+        var error = Assert.Throws<DtsInputException>(() => ObjectSelection.Parse([text]));
+        Assert.Contains("keeps for itself", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -23,4 +23,14 @@ public enum SyncPhase
 /// (changes before are in the copy, after are not); changes up to <see cref="SafeUntil"/> may already be in it and are
 /// replayed idempotently. <see cref="LastKey"/> is the key of the last row copied, as SQL literals, for resuming.
 /// </summary>
-public sealed record TableCopyState(string Database, string Table, BinlogPosition From, BinlogPosition SafeUntil, IReadOnlyList<string>? LastKey, long RowsCopied, bool Done);
+public sealed record TableCopyState(string Database, string Table, BinlogPosition From, BinlogPosition SafeUntil, IReadOnlyList<string>? LastKey, long RowsCopied, bool Done)
+{
+    /// <summary>A table marked to be copied (again) with nothing copied yet: its copy takes a snapshot of its own.</summary>
+    public static TableCopyState ToCopy(string database, string table, BinlogPosition position) => new(database, table, position, position, null, 0, false);
+
+    /// <summary>A table whose changes from <paramref name="position"/> on are applied without a copy.</summary>
+    public static TableCopyState Copied(string database, string table, BinlogPosition position) => new(database, table, position, position, null, 0, true);
+
+    /// <summary>Marked by <see cref="ToCopy"/>: no chunk of it has been copied.</summary>
+    public bool IsToCopy => this is { Done: false, LastKey: null, RowsCopied: 0 };
+}

@@ -101,9 +101,8 @@ public sealed partial class TableCopier(ConnectionSettings source, ConnectionSet
         await targetConnection.ExecuteAsync("SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0", cancellationToken).ConfigureAwait(false);
         // Raw bytes out (no character set conversion), UTC, and no timeout while the target writes a chunk.
         await sourceConnection.QueryAsync(MySqlConnectionFactory.SyncSessionSql + ", SESSION character_set_results = NULL, SESSION net_write_timeout = 86400", cancellationToken).ConfigureAwait(false);
-        if (state is { Done: false, LastKey: null, RowsCopied: 0 })
+        if (state is { IsToCopy: true })
         {
-            // Marked to be copied (again), nothing copied yet: the copy takes a snapshot of its own.
             state = null;
         }
 

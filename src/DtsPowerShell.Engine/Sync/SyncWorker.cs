@@ -227,14 +227,20 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         Checkpoint checkpoint;
         if (resync)
         {
+            // Every table marked to be copied, with the checkpoint, at once: a kill in between must not leave some unmarked.
+            checkpoint = new Checkpoint(job.InitialSync.HasFlag(InitialSync.Schema) ? SyncPhase.Schema : SyncPhase.Data, position);
+            await using var transaction = await targetConnection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             foreach (var table in tracker.Tables)
             {
-                await checkpoints.WriteTableAsync(targetConnection, null, new TableCopyState(table.Schema.Database, table.Schema.Name, position!, position!, null, 0, false), cancellationToken).ConfigureAwait(false);
+                await checkpoints.WriteTableAsync(targetConnection, transaction, TableCopyState.ToCopy(table.Schema.Database, table.Schema.Name, position!), cancellationToken).ConfigureAwait(false);
             }
 
-            checkpoint = new Checkpoint(job.InitialSync.HasFlag(InitialSync.Schema) ? SyncPhase.Schema : SyncPhase.Data, position);
+            await checkpoints.WriteAsync(targetConnection, transaction, checkpoint, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return checkpoint;
         }
-        else if (job.InitialSync.HasFlag(InitialSync.Schema))
+
+        if (job.InitialSync.HasFlag(InitialSync.Schema))
         {
             checkpoint = new Checkpoint(SyncPhase.Schema, position);
         }

@@ -13,8 +13,10 @@ namespace DtsPowerShell.Engine.Sync;
 /// </summary>
 public static class TargetCleanup
 {
-    private static readonly string[] JobTables =
-        [DtsObjects.CheckpointTable, DtsObjects.TableCopyTable, DtsObjects.TableSchemaTable, DtsObjects.DdlPendingTable, DtsObjects.DdlHistoryTable, DtsObjects.OriginTable, DtsObjects.PeerStatementTable];
+    /// <summary>The job's rows about what it copied and tracks, which a resync clears; the checkpoint is written anew, the DDL history and origin marks stay.</summary>
+    internal static readonly string[] CopyBookkeeping = [DtsObjects.TableCopyTable, DtsObjects.TableSchemaTable, DtsObjects.DdlPendingTable, DtsObjects.PeerStatementTable];
+
+    private static readonly string[] JobTables = [DtsObjects.CheckpointTable, DtsObjects.DdlHistoryTable, DtsObjects.OriginTable, .. CopyBookkeeping];
 
     /// <returns>The statements that would do it by hand (for a message when the target cannot be reached).</returns>
     public static IReadOnlyList<string> Statements(string jobId)
@@ -34,6 +36,14 @@ public static class TargetCleanup
         foreach (var statement in Statements(jobId).Where(s => !s.StartsWith("DELETE", StringComparison.Ordinal) || JobTables.Any(t => present.Contains(t) && s.Contains($"`{t}`", StringComparison.Ordinal))))
         {
             await connection.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static async Task DeleteJobRowsAsync(MySqlConnection connection, MySqlTransaction transaction, string jobId, IEnumerable<string> tables, CancellationToken cancellationToken)
+    {
+        foreach (var table in tables)
+        {
+            await connection.ExecuteAsync($"DELETE FROM {QualifiedName.Quote(DtsObjects.Database)}.{QualifiedName.Quote(table)} WHERE job_id = @job", cancellationToken, transaction, ("@job", jobId)).ConfigureAwait(false);
         }
     }
 

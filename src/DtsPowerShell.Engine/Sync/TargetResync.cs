@@ -2,7 +2,6 @@ using DtsPowerShell.Engine.Apply;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Schema;
-using DtsPowerShell.Engine.Selection;
 using MySqlConnector;
 
 namespace DtsPowerShell.Engine.Sync;
@@ -17,8 +16,6 @@ namespace DtsPowerShell.Engine.Sync;
 /// </summary>
 public static class TargetResync
 {
-    private const string Database = DtsObjects.Database;
-
     /// <returns>The target tables dropped or emptied.</returns>
     public static async Task<IReadOnlyList<string>> PrepareAsync(SyncJob job, ConnectionSettings target, IReadOnlyCollection<string>? tables, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -47,11 +44,7 @@ public static class TargetResync
         var creates = job.InitialSync.HasFlag(InitialSync.Schema);
         await TargetCleanup.RemoveRowsAsync(connection, job, tracked.Select(t => (t.Schema.Database, t.Schema.Name)), drop: creates, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var table in new[] { DtsObjects.TableCopyTable, DtsObjects.TableSchemaTable, DtsObjects.DdlPendingTable, DtsObjects.PeerStatementTable })
-        {
-            await connection.ExecuteAsync($"DELETE FROM {QualifiedName.Quote(Database)}.{QualifiedName.Quote(table)} WHERE job_id = @job", cancellationToken, transaction, ("@job", job.Id)).ConfigureAwait(false);
-        }
-
+        await TargetCleanup.DeleteJobRowsAsync(connection, transaction, job.Id, TargetCleanup.CopyBookkeeping, cancellationToken).ConfigureAwait(false);
         await checkpoints.WriteAsync(connection, transaction, new Checkpoint(SyncPhase.Resync, null), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return TargetNames(job, tracked);
@@ -85,14 +78,13 @@ public static class TargetResync
             // The other tables have been synced from the checkpoint on: the copy phase must leave them be.
             foreach (var other in tracked.Where(t => !states.Contains((t.Schema.Database, t.Schema.Name)) && !chosen.Contains(t)))
             {
-                await checkpoints.WriteTableAsync(connection, transaction, new TableCopyState(other.Schema.Database, other.Schema.Name, position, position, null, 0, true), cancellationToken).ConfigureAwait(false);
+                await checkpoints.WriteTableAsync(connection, transaction, TableCopyState.Copied(other.Schema.Database, other.Schema.Name, position), cancellationToken).ConfigureAwait(false);
             }
         }
 
         foreach (var table in chosen)
         {
-            // Nothing copied yet: the copy takes a snapshot of its own.
-            await checkpoints.WriteTableAsync(connection, transaction, new TableCopyState(table.Schema.Database, table.Schema.Name, position, position, null, 0, false), cancellationToken).ConfigureAwait(false);
+            await checkpoints.WriteTableAsync(connection, transaction, TableCopyState.ToCopy(table.Schema.Database, table.Schema.Name, position), cancellationToken).ConfigureAwait(false);
         }
 
         await checkpoints.WriteAsync(connection, transaction, new Checkpoint(SyncPhase.Data, position), cancellationToken).ConfigureAwait(false);

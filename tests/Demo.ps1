@@ -14,7 +14,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'Pester/TestSupport.psm1')
 Import-Module (Get-DtsModuleManifest)
 
-$statePath = Join-Path ([IO.Path]::GetTempPath()) "dts-demo-$([guid]::NewGuid().ToString('N'))/state.db"
+$statePath = Join-Path (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "dts-demo-$([guid]::NewGuid().ToString('N'))")) 'state.db'
 $source = $target = $null
 try {
     Write-Host 'Starting two throw-away MariaDB servers on loopback...'

@@ -18,7 +18,7 @@ INSERT INTO shop.orders VALUES (10, 'ten');
 '@)
     # Filler after the events of interest, so that -Count 40 is reached at once instead of by heartbeats.
     $server.Sql('CREATE TABLE shop.filler (id INT PRIMARY KEY) ENGINE=InnoDB;' + ((1..30 | ForEach-Object { "INSERT INTO shop.filler VALUES ($_);" }) -join ''))
-    $script:statePath = Join-Path ([IO.Path]::GetTempPath()) "dts-pester-$([guid]::NewGuid().ToString('N'))/state.db"
+    $script:statePath = Join-Path (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "dts-pester-$([guid]::NewGuid().ToString('N'))")) 'state.db'
 
     function Get-DumpThreadCount {
         [int]$server.Sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")

@@ -4,7 +4,8 @@ BeforeAll {
     $script:manifest = Get-DtsModuleManifest
     Import-Module $manifest -Force
     $script:stateDir = Join-Path ([IO.Path]::GetTempPath()) "dts-pester-$([guid]::NewGuid().ToString('N'))"
-    $script:statePath = Join-Path $stateDir 'nested/state.db'
+    $script:statePath = Join-Path $stateDir 'state.db'
+    $null = New-Item -ItemType Directory -Path $stateDir
     $script:source = Start-TestServer
     $script:target = Start-TestServer
     Initialize-TestSource $source
@@ -112,6 +113,10 @@ Describe 'New-DtsSyncJob' {
     It 'refuses <Case> with an error that says what to do' -ForEach @(
         @{ Case = 'a bad address'; Parameters = @{ Source = 'db1:99999' }; Pattern = 'not a server address' }
         @{ Case = 'a mapping key that names nothing selected'; Parameters = @{ Mapping = @{ 'crm' = 'x' } }; Pattern = 'not selected' }
+        @{ Case = 'a mapped database name ending in a space'; Parameters = @{ Mapping = @{ 'shop' = '`shop `' } }; Pattern = 'ends with a space' }
+        @{ Case = 'an address with two ports'; Parameters = @{ Source = '127.0.0.1:3601:3602' }; Pattern = 'not a server address' }
+        @{ Case = "DtsPowerShell's own database"; Parameters = @{ Object = '_dts' }; Pattern = 'keeps for itself' }
+        @{ Case = "the server's own database"; Parameters = @{ Object = 'information_schema.TABLES' }; Pattern = 'keeps for itself' }
         @{ Case = 'a four-part object'; Parameters = @{ Object = 'a.b.c.d' }; Pattern = 'parts' }
         @{ Case = 'None with Data'; Parameters = @{ InitialSync = 'None', 'Data' }; Pattern = 'cannot be combined' }
         @{ Case = 'a blank name'; Parameters = @{ Name = '   ' }; Pattern = 'blank' }
@@ -210,7 +215,7 @@ Import-Module '$(Join-Path $PSScriptRoot 'TestSupport.psm1')'
     }
 
     It 'follows DTS_STATE_PATH when -StatePath is not given' {
-        $fromEnvironment = Join-Path $stateDir 'env/state.db'
+        $fromEnvironment = Join-Path (New-Item -ItemType Directory -Path (Join-Path $stateDir 'env')) 'state.db'
         $env:DTS_STATE_PATH = $fromEnvironment
         try {
             $job = New-DtsSyncJob -Name 'env' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop'
@@ -223,11 +228,18 @@ Import-Module '$(Join-Path $PSScriptRoot 'TestSupport.psm1')'
         $null = New-TestJob -Name 'mode'
         (Get-Item $statePath).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
         (Get-Item "$statePath.key").UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
-        (Get-Item (Split-Path $statePath)).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+    }
+
+    It 'refuses a -StatePath in a folder that does not exist, creating nothing' {
+        $missing = Join-Path $stateDir 'no/such/state.db'
+        $thrown = { Get-DtsSyncJob -StatePath $missing -ErrorAction Stop } | Should -Throw -ErrorId 'StateFileUnavailable,*' -PassThru
+        $thrown.Exception.Message | Should -BeLike "*$(Join-Path $stateDir 'no/such')*"
+        $thrown.ErrorDetails.RecommendedAction | Should -Match 'New-Item'
+        Test-Path (Join-Path $stateDir 'no') | Should -BeFalse
     }
 
     It 'never replaces a missing key file while it holds jobs, and says what to restore' {
-        $keyed = Join-Path $stateDir 'keyed/state.db'
+        $keyed = Join-Path (New-Item -ItemType Directory -Path (Join-Path $stateDir 'keyed')) 'state.db'
         $job = New-DtsSyncJob -Name 'keyed' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop' -StatePath $keyed
         Remove-Item "$keyed.key"
         $thrown = { New-DtsSyncJob -Name 'keyed2' -Source 'a' -SourceCredential (Get-SourceCredential) -Target 'b' -TargetCredential (Get-TargetCredential) -Object 'shop' -StatePath $keyed -ErrorAction Stop } |
@@ -241,8 +253,46 @@ Import-Module '$(Join-Path $PSScriptRoot 'TestSupport.psm1')'
         Test-Path "$keyed.key" | Should -BeTrue
     }
 
+    It 'keeps every write whole when the writing process is killed (SIGKILL) at any moment' {
+        $killed = Join-Path (New-Item -ItemType Directory -Path (Join-Path $stateDir 'killed')) 'state.db'
+        $create = "New-DtsSyncJob -Name ""j`$i"" -Source '$($source.Address)' -SourceCredential `$c -Target '$($target.Address)' -TargetCredential `$c -Object shop -SourceSslMode None -TargetSslMode None -StatePath '$killed'"
+        $loop = "Import-Module '$manifest'; `$c = [pscredential]::new('root', [securestring]::new()); for (`$i = 0; ; `$i++) { `$null = $create; [Console]::Out.WriteLine(`$i); [Console]::Out.Flush() }"
+        $random = [Random]::new(20261207)
+        $created = -1
+        foreach ($round in 1..3) {
+            $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+            if ([IO.Path]::GetFileNameWithoutExtension($start.FileName) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+            '-NoProfile', '-NonInteractive', '-Command', $loop.Replace('$i = 0', "`$i = $($created + 1)") | ForEach-Object { $start.ArgumentList.Add($_) }
+            $start.RedirectStandardOutput = $true
+            $writer = [Diagnostics.Process]::Start($start)
+            try {
+                # A few jobs written, then a kill at a random moment of the next writes.
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                foreach ($n in 1..5) {
+                    $line = $writer.StandardOutput.ReadLineAsync()
+                    $line.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue -Because 'the child writes a job within a minute'
+                    $created = [int]$line.Result
+                }
+                [Threading.Thread]::Sleep($random.Next(0, 60))
+            } finally { $writer.Kill(); $writer.WaitForExit(30000) | Out-Null }
+            # What the child printed before it died: the jobs it saw written.
+            $rest = $writer.StandardOutput.ReadToEndAsync()
+            $rest.Wait([TimeSpan]::FromSeconds(30)) | Should -BeTrue
+            $rest.Result -split '\r?\n' | Where-Object { $_ -match '^\d+$' } | ForEach-Object { $created = [int]$_ }
+            $writer.Dispose()
+            [DateTime]::UtcNow | Should -BeLessThan $deadline
+            # The file opens (its integrity checked on open) and holds every job reported written, in order, and at most the one being written.
+            $names = @(Get-DtsSyncJob -StatePath $killed -ErrorAction Stop | ForEach-Object Name)
+            $names.Count | Should -BeIn @(($created + 1), ($created + 2))
+            $names | Sort-Object { [int]$_.Substring(1) } | Should -Be @(0..($names.Count - 1) | ForEach-Object { "j$_" })
+            $created = $names.Count - 1
+        }
+
+        Test-DtsPrecheck -Name "j$created" -StatePath $killed -Quiet | Should -BeExactly $true
+    }
+
     It 'never holds a password in its bytes' {
-        $secretState = Join-Path $stateDir 'secret/state.db'
+        $secretState = Join-Path (New-Item -ItemType Directory -Path (Join-Path $stateDir 'secret')) 'state.db'
         $password = 'Very-Distinct-Pa55word-' + [guid]::NewGuid().ToString('N')
         $null = New-DtsSyncJob -Source 'a' -SourceCredential (New-TestCredential 'u' $password) -Target 'b' `
             -TargetCredential (New-TestCredential 'v' $password) -Object 'shop' -StatePath $secretState

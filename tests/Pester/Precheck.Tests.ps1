@@ -6,7 +6,7 @@ BeforeAll {
     $script:target = Start-TestServer
     Initialize-TestSource $source
     Initialize-TestTarget $target
-    $script:statePath = Join-Path ([IO.Path]::GetTempPath()) "dts-pester-$([guid]::NewGuid().ToString('N'))/state.db"
+    $script:statePath = Join-Path (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "dts-pester-$([guid]::NewGuid().ToString('N'))")) 'state.db'
 
     function Invoke-Precheck {
         param(

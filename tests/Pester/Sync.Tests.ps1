@@ -4,6 +4,7 @@ BeforeAll {
     $script:manifest = Get-DtsModuleManifest
     Import-Module $manifest -Force
     $script:stateDir = Join-Path ([IO.Path]::GetTempPath()) "dts-pester-sync-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory -Path $stateDir
     $script:statePath = Join-Path $stateDir 'state.db'
     $script:source = Start-TestServer -ExtraArguments '--default-time-zone=+05:00'
     $script:target = Start-TestServer

@@ -89,6 +89,17 @@ public sealed record QualifiedName(IReadOnlyList<string> Parts)
             throw Invalid(text, what, "a name part is empty");
         }
 
+        if (value[^1] == ' ')
+        {
+            // The server refuses such a name (1102, 1103) only when the job first creates or uses it.
+            throw Invalid(text, what, $"'{value}' ends with a space, which MySQL allows in no database, table or column name");
+        }
+
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Invalid(text, what, $"'{value.Replace("\0", "\\0", StringComparison.Ordinal)}' holds the character NUL, which MySQL allows in no name");
+        }
+
         if (value.Length > 64)
         {
             throw Invalid(text, what, $"'{value}' is longer than MySQL's 64 characters");

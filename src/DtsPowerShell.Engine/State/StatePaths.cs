@@ -9,9 +9,13 @@ public static class StatePaths
     {
         var path = !string.IsNullOrWhiteSpace(explicitPath) ? explicitPath
             : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "DtsPowerShell", "state.db");
+            : Default;
         return Path.GetFullPath(path);
     }
+
+    /// <summary>The state file in the user's profile: the one place whose folder is created when missing.</summary>
+    public static string Default =>
+        Path.GetFullPath(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "DtsPowerShell", "state.db"));
 
     /// <summary>The key that protects stored passwords sits beside the state file, owner-only like it.</summary>
     public static string KeyPathFor(string statePath) => statePath + ".key";

@@ -42,6 +42,14 @@ public sealed class StateStore
     public static StateStore Open(string? path = null)
     {
         var resolved = StatePaths.Resolve(path);
+        var folder = System.IO.Path.GetDirectoryName(resolved)!;
+        if (!Directory.Exists(folder) && resolved != StatePaths.Default)
+        {
+            // A mistyped path would otherwise become a new, empty state file in a new folder, its jobs seemingly gone.
+            throw new DtsInputException($"The folder '{folder}' of the job state file '{resolved}' does not exist.",
+                $"Create the folder first (New-Item -ItemType Directory '{folder}'), or correct -StatePath (or {StatePaths.EnvironmentVariable}); without either, the state file is kept in your profile.");
+        }
+
         OwnerOnlyFile.CreateIfMissing(resolved);
         var store = new StateStore(resolved);
         try

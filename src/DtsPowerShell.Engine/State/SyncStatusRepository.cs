@@ -131,6 +131,47 @@ public sealed class SyncStatusRepository
             ("$started", identity));
     }
 
+    /// <summary>
+    /// Starts the job's worker unless a live one is recorded, and records it: the check, the start and the record are one
+    /// write transaction of the state file, so of two starts at once the second finds the first's worker instead of
+    /// recording one of its own that exits at once (the target lock lets one worker run a job).
+    /// </summary>
+    /// <returns>The worker that runs the job, and whether this call started it.</returns>
+    public (int ProcessId, bool Started) StartWorker(string jobId, Func<int, string, bool> isAlive, Func<(int ProcessId, string Identity)> start)
+    {
+        ArgumentNullException.ThrowIfNull(isAlive);
+        ArgumentNullException.ThrowIfNull(start);
+        using var connection = store.Connect();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT worker_pid, worker_started_at FROM job_status WHERE job_id = $id AND worker_pid IS NOT NULL";
+            select.Parameters.AddWithValue("$id", jobId);
+            using var reader = select.ExecuteReader();
+            if (reader.Read() && isAlive(reader.GetInt32(0), reader.GetString(1)))
+            {
+                return (reader.GetInt32(0), false);
+            }
+        }
+
+        var (processId, identity) = start();
+        using var record = connection.CreateCommand();
+        record.Transaction = transaction;
+        record.CommandText =
+            "UPDATE jobs SET state = $state WHERE id = $id;" +
+            "INSERT INTO job_status (job_id, worker_pid, worker_started_at, stop_requested, last_error, updated_at) VALUES ($id, $pid, $started, 0, NULL, $now) " +
+            "ON CONFLICT(job_id) DO UPDATE SET worker_pid = $pid, worker_started_at = $started, stop_requested = 0, last_error = NULL, updated_at = $now;";
+        record.Parameters.AddWithValue("$id", jobId);
+        record.Parameters.AddWithValue("$state", nameof(SyncJobState.Starting));
+        record.Parameters.AddWithValue("$pid", processId);
+        record.Parameters.AddWithValue("$started", identity);
+        record.Parameters.AddWithValue("$now", Format(DateTime.UtcNow));
+        record.ExecuteNonQuery();
+        transaction.Commit();
+        return (processId, true);
+    }
+
     /// <summary>Forgets the worker (it has exited).</summary>
     public void ClearWorker(string jobId) =>
         Execute("UPDATE job_status SET worker_pid = NULL, worker_started_at = NULL, events_per_second = 0, updated_at = $now WHERE job_id = $id;", jobId);

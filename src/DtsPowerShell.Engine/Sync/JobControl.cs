@@ -44,15 +44,16 @@ public static class JobControl
         return store.Status.GetWorker(jobId) is { } worker && WorkerProcess.IsAlive(worker.ProcessId, worker.Identity);
     }
 
-    /// <summary>Starts the job's worker, detached; the caller checked that none runs.</summary>
-    public static int Start(StateStore store, SyncJob job, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts the job's worker, detached, unless one runs; returns the process id of the worker that runs it.</summary>
+    public static int Start(StateStore store, SyncJob job, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartWorker(store, job, environment).ProcessId;
+
+    /// <summary>Starts the job's worker, detached, unless one runs (<c>Started</c> false: another start came first).</summary>
+    public static (int ProcessId, bool Started) StartWorker(StateStore store, SyncJob job, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(job);
-        store.Status.SetState(job.Id, SyncJobState.Starting, "");
-        var (processId, identity) = WorkerProcess.Start(store.Path, job.Id, environment);
-        store.Status.SetWorker(job.Id, processId, identity, newStart: true);
-        return processId;
+        return store.Status.StartWorker(job.Id, WorkerProcess.IsAlive, () => WorkerProcess.Start(store.Path, job.Id, environment));
     }
 
     /// <summary>Asks the worker to stop at a transaction boundary and waits; kills it after <paramref name="timeout"/>. True when it stopped by itself.</summary>

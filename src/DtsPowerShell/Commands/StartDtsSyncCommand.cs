@@ -56,7 +56,10 @@ public sealed class StartDtsSyncCommand : JobCmdlet
 
             try
             {
-                _ = JobControl.Start(Store, job);
+                if (!JobControl.StartWorker(Store, job).Started)
+                {
+                    WriteWarning($"Sync job '{job.Name}' ({job.Id}) was started by another command meanwhile and is running; nothing was changed.");
+                }
             }
             catch (Exception e) when (e is FileNotFoundException or System.ComponentModel.Win32Exception or InvalidOperationException)
             {

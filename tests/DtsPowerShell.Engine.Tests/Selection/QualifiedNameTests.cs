@@ -22,6 +22,9 @@ public class QualifiedNameTests
     [InlineData("`a`b")]
     [InlineData("sh`op")]
     [InlineData("``.t")]
+    [InlineData("`shop `")]
+    [InlineData("shop.`orders `")]
+    [InlineData("`a\0b`")]
     public void Rejects_malformed_names_with_a_remedy(string text)
     {
         var error = Assert.Throws<DtsInputException>(() => QualifiedName.Parse(text, "Object"));

@@ -9,10 +9,10 @@ namespace DtsPowerShell.Engine.Tests.State;
 public class StateStoreTests
 {
     [Fact]
-    public void Creates_the_state_file_its_folder_and_key_for_the_owner_only()
+    public void Creates_the_state_file_and_key_for_the_owner_only()
     {
         using var temp = new TempDirectory();
-        var path = Path.Combine(temp.Path, "nested", "state.db");
+        var path = temp.File("state.db");
         var store = StateStore.Open(path);
         store.Jobs.Create(JobFactory.Definition());
         if (OperatingSystem.IsWindows())
@@ -23,10 +23,46 @@ public class StateStoreTests
         const UnixFileMode ownerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         Assert.Equal(ownerReadWrite, File.GetUnixFileMode(path));
         Assert.Equal(ownerReadWrite, File.GetUnixFileMode(StatePaths.KeyPathFor(path)));
-        Assert.Equal(ownerReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
         foreach (var sidecar in new[] { path + "-wal", path + "-shm" }.Where(File.Exists))
         {
             Assert.Equal(ownerReadWrite, File.GetUnixFileMode(sidecar));
+        }
+    }
+
+    [Fact]
+    public void Refuses_a_state_file_in_a_folder_that_does_not_exist_naming_it()
+    {
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, "no", "such", "state.db");
+        var error = Assert.Throws<DtsInputException>(() => StateStore.Open(path));
+        Assert.Contains(Path.Combine(temp.Path, "no", "such"), error.Message, StringComparison.Ordinal);
+        Assert.Contains("New-Item", error.Remedy, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "no")));
+    }
+
+    [Fact]
+    public void Creates_the_folder_of_the_profile_state_file_for_the_owner_only()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var temp = new TempDirectory();
+        var previous = (Data: Environment.GetEnvironmentVariable("XDG_DATA_HOME"), State: Environment.GetEnvironmentVariable(StatePaths.EnvironmentVariable));
+        try
+        {
+            Environment.SetEnvironmentVariable("XDG_DATA_HOME", temp.Path);
+            Environment.SetEnvironmentVariable(StatePaths.EnvironmentVariable, null);
+            StateStore.Open().Jobs.Create(JobFactory.Definition());
+            var folder = Path.Combine(temp.Path, "DtsPowerShell");
+            Assert.True(File.Exists(Path.Combine(folder, "state.db")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("XDG_DATA_HOME", previous.Data);
+            Environment.SetEnvironmentVariable(StatePaths.EnvironmentVariable, previous.State);
         }
     }
 

@@ -100,6 +100,19 @@ public sealed class MariaDbServer : IDisposable
     /// <summary>Runs SQL as root over the server's socket; returns the rows tab-separated, one a line.</summary>
     private static readonly TimeSpan SqlDeadline = TimeSpan.FromMinutes(5);
 
+    /// <summary>The server's sessions and InnoDB's locks and latches, for the message of a statement that never ended.</summary>
+    private string WhatItWaitsFor()
+    {
+        try
+        {
+            return Sql("SELECT ID, USER, COMMAND, TIME, STATE, LEFT(INFO, 200) FROM information_schema.PROCESSLIST; SHOW ENGINE INNODB STATUS;");
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            return $"(the server did not say what it waits for: {e.Message.Split('\n')[0]})";
+        }
+    }
+
     public string Sql(string sql)
     {
         var start = new ProcessStartInfo(MariaDbBinaries.Client)
@@ -123,7 +136,7 @@ public sealed class MariaDbServer : IDisposable
         if (!client.WaitForExit(SqlDeadline))
         {
             client.Kill(entireProcessTree: true);
-            throw new TimeoutException($"SQL on {Address} did not finish within {SqlDeadline.TotalMinutes} minutes:\n{sql}");
+            throw new TimeoutException($"SQL on {Address} did not finish within {SqlDeadline.TotalMinutes} minutes:\n{sql}\n{WhatItWaitsFor()}");
         }
 
         if (client.ExitCode != 0)

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Sync;
-using DtsPowerShell.TestServers;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DtsPowerShell.Engine.Tests.Sync;
@@ -25,7 +23,7 @@ public sealed class FrozenServerTests(SyncServers servers) : IClassFixture<SyncS
         SyncServers.WaitFor(() => worker.Progress.Latency is not null, Deadline, "a latency from the heartbeat");
 
         var frozen = side == "target" ? servers.Target : servers.Source;
-        Signal(frozen, "STOP");
+        SyncServers.Signal(frozen, "STOP");
         try
         {
             if (side == "target")
@@ -39,7 +37,7 @@ public sealed class FrozenServerTests(SyncServers servers) : IClassFixture<SyncS
         }
         finally
         {
-            Signal(frozen, "CONT");
+            SyncServers.Signal(frozen, "CONT");
         }
 
         servers.Source.Sql($"UPDATE {db}.t SET v = 0 WHERE id <= 10;");
@@ -48,14 +46,5 @@ public sealed class FrozenServerTests(SyncServers servers) : IClassFixture<SyncS
         SyncServers.WaitFor(() => worker.Progress.CurrentLatency < TimeSpan.FromSeconds(5), Deadline, $"the latency to come back down (it is {worker.Progress.CurrentLatency})");
         Assert.Equal(SyncJobState.Synchronizing, worker.State);
         await SyncServers.StopAsync(worker, run);
-    }
-
-    private static void Signal(MariaDbServer server, string signal)
-    {
-        using var kill = Process.Start("kill", $"-{signal} {server.Pid}");
-        if (!kill.WaitForExit(10_000) || kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {server.Pid} failed.");
-        }
     }
 }

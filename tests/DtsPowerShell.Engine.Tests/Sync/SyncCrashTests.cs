@@ -111,6 +111,74 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task UnderWritesAKillFrozenServersAndRowsChangedOnTheTargetEndEqualWithEachConflictCounted()
+    {
+        const string db = "chaos";
+        CreateTables(db, rows: 30_000);
+        var job = servers.CreateJob([db], conflictPolicy: ConflictPolicy.Overwrite);
+        using var writing = new CancellationTokenSource();
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; !writing.IsCancellationRequested; i++)
+            {
+                Write(db, i, large: false);
+            }
+        });
+
+        // Random moments and lengths, not synchronisation: each disturbance must land anywhere in the writes.
+        var random = new Random(20261207);
+        var pid = JobControl.Start(servers.Store, job);
+        SyncServers.WaitFor(() => JobControl.GetStatus(servers.Store, job)!.State == SyncJobState.Synchronizing, Deadline, "the job to synchronize");
+        Freeze(servers.Target, TimeSpan.FromMilliseconds(random.Next(2000, 5000)));
+        Thread.Sleep(random.Next(0, 1000));
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        JobControl.Start(servers.Store, job);
+        Freeze(servers.Source, TimeSpan.FromMilliseconds(random.Next(2000, 5000)));
+
+        // Rows the writer never touches, changed on the target: 100 updates of missing rows, 50 of rows that differ from the before-image.
+        servers.Target.Sql($"DELETE FROM {db}.keyed WHERE id BETWEEN 25001 AND 25100; UPDATE {db}.keyed SET pad = 'changed by hand' WHERE id BETWEEN 26001 AND 26050;");
+        servers.Source.Sql($"UPDATE {db}.keyed SET v = -v WHERE id BETWEEN 25001 AND 25100; UPDATE {db}.keyed SET v = -v WHERE id BETWEEN 26001 AND 26050;");
+        SyncServers.WaitFor(() => JobControl.GetStatus(servers.Store, job)!.Conflicts >= 150, Deadline, $"150 conflicts to be counted ({Describe(job)}; the target has {servers.Target.Sql($"SELECT COUNT(*) FROM {db}.keyed WHERE id BETWEEN 25001 AND 25100")} of the rows deleted there)");
+        writing.Cancel();
+        await writer;
+        servers.WaitUntilEqual(Deadline, () => Describe(job), ($"{db}.keyed", $"{db}.keyed"), ($"{db}.keyless", $"{db}.keyless"));
+        var status = JobControl.GetStatus(servers.Store, job)!;
+        Assert.Equal(SyncJobState.Synchronizing, status.State);
+        Assert.Equal(150, status.Conflicts);
+        Assert.True(JobControl.Stop(servers.Store, job, Deadline, CancellationToken.None));
+    }
+
+    private string Describe(SyncJob job) => JobControl.GetStatus(servers.Store, job) is { } status
+        ? $"the job is {status.State} at {status.Position}, latency {status.Latency}, {status.Conflicts} conflicts, last error: {status.LastError}{LogTail(job)}"
+        : "the job is gone";
+
+    /// <summary>The end of the job's worker log, for a failure message.</summary>
+    private string LogTail(SyncJob job)
+    {
+        var log = Path.Combine(Path.GetDirectoryName(servers.Store.Path)!, "logs", job.Id + ".log");
+        return File.Exists(log) ? "\n" + string.Join('\n', File.ReadLines(log).TakeLast(30)) : "";
+    }
+
+    /// <summary>Freezes a server (SIGSTOP: its connections stay open, nothing answers) for a while, then thaws it.</summary>
+    private static void Freeze(DtsPowerShell.TestServers.MariaDbServer server, TimeSpan length)
+    {
+        SyncServers.Signal(server, "STOP");
+        try
+        {
+            Thread.Sleep(length);
+        }
+        finally
+        {
+            SyncServers.Signal(server, "CONT");
+        }
+    }
+
+    [Fact]
     public void AFiveHundredThousandRowTransactionIsStreamedNotHeld()
     {
         const string db = "big_txn";

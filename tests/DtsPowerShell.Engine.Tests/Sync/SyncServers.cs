@@ -110,6 +110,16 @@ public sealed class SyncServers : IDisposable
         }
     }
 
+    /// <summary>Sends a signal to a server (STOP freezes it without closing a connection, CONT thaws it).</summary>
+    public static void Signal(MariaDbServer server, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", $"-{signal} {server.Pid}");
+        if (!kill.WaitForExit(10_000) || kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {server.Pid} failed.");
+        }
+    }
+
     public static void WaitFor(Func<bool> condition, TimeSpan deadline, string what)
     {
         var until = DateTime.UtcNow + deadline;
@@ -126,6 +136,15 @@ public sealed class SyncServers : IDisposable
 
     public void Dispose()
     {
+        // A failed test leaves its job's worker running: it would retry against the servers' ports for good.
+        foreach (var job in Store.Jobs.List())
+        {
+            if (Store.Status.GetWorker(job.Id) is { } worker)
+            {
+                WorkerProcess.Kill(worker.ProcessId, worker.Identity, TimeSpan.FromSeconds(10));
+            }
+        }
+
         Source.Dispose();
         Target.Dispose();
         folder.Dispose();

@@ -67,10 +67,13 @@ public sealed class StateStore
     /// <summary>What a user can do about a state file SQLite refuses (SQLite's primary result codes).</summary>
     private static DtsInputException Unusable(string path, SqliteException error) => (error.SqliteErrorCode & 0xff) switch
     {
-        8 => new DtsInputException($"The job state file '{path}' is read-only ({error.Message}).", $"Make it and its folder writable by you (chmod u+w '{path}'), or give another -StatePath."),
+        8 => ReadOnly(path, error.Message),
         11 or 26 => Damaged(path, error.Message),
         _ => new DtsInputException($"The job state file '{path}' cannot be used ({error.Message}).", "Check that the file and its folder are yours and writable, and that the disk is not full, or give another -StatePath."),
     };
+
+    private static DtsInputException ReadOnly(string path, string what) =>
+        new($"The job state file '{path}' is read-only ({what}).", $"Make it and its folder writable by you (chmod u+w '{path}'; lsattr shows an immutable attribute, chattr -i removes it), or give another -StatePath.");
 
     private static DtsInputException Damaged(string path, string what) => new(
         $"The job state file '{path}' is damaged ({what}).",
@@ -101,6 +104,12 @@ public sealed class StateStore
         {
             wal.CommandText = "PRAGMA journal_mode = WAL;";
             wal.ExecuteNonQuery();
+        }
+
+        // SQLite opens a file it may not write read-only without a word; every job command writes, so say it here.
+        if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+        {
+            throw ReadOnly(Path, "SQLite could open it for reading only");
         }
 
         // quick_check reads every page: a damaged file is named here, not met as a raw error in some later command.

@@ -180,6 +180,39 @@ public class StateStoreTests
     }
 
     [Fact]
+    public void Names_a_state_file_that_cannot_be_written_and_what_to_do()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var temp = new TempDirectory();
+        var path = temp.File("state.db");
+        StateStore.Open(path).Jobs.Create(JobFactory.Definition());
+        SqliteConnection.ClearAllPools();
+        // Root, as CI runs, writes whatever the file's mode says; the immutable attribute stops every writer.
+        Chattr("+i", path);
+        try
+        {
+            var readOnly = Assert.Throws<DtsInputException>(() => StateStore.Open(path));
+            Assert.Contains(path, readOnly.Message, StringComparison.Ordinal);
+            Assert.Contains("read-only", readOnly.Message, StringComparison.Ordinal);
+            Assert.Contains("writable", readOnly.Remedy, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Chattr("-i", path);
+        }
+    }
+
+    private static void Chattr(string attribute, string path)
+    {
+        using var chattr = System.Diagnostics.Process.Start("chattr", [attribute, path]);
+        Assert.True(chattr.WaitForExit(10_000) && chattr.ExitCode == 0, $"chattr {attribute} {path} failed");
+    }
+
+    [Fact]
     public void Stores_jobs_that_a_second_opener_sees_and_removes()
     {
         using var temp = new TempDirectory();

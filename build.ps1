@@ -4,6 +4,8 @@
     Builds, tests and demonstrates the DtsPowerShell module.
 .DESCRIPTION
     Build (default): assembles an importable module at artifacts/DtsPowerShell/DtsPowerShell.psd1.
+    Package: builds, then writes artifacts/DtsPowerShell.<version>.nupkg, which Install-PSResource installs from a
+           folder repository (Register-PSResourceRepository -Name local -Uri <folder with it> -Trusted).
     Test:  builds, then runs the xunit tests and the Pester tests against throw-away MariaDB servers on
            loopback, and ends with one line "N passed, N failed, N skipped" (exit code 1 when any failed).
     Demo:  builds, starts two throw-away MariaDB servers, creates a sync job between them, runs its precheck,
@@ -19,7 +21,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Fuzz', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Fuzz', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateRange(1, 10080)]
@@ -41,6 +43,9 @@ $PwshCommand = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::Process
     @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
 } else { @([Environment]::ProcessPath) }
 
+# The runtime identifiers PowerShell 7.6 is released for.
+$SupportedRuntimes = 'win-x64', 'win-x86', 'win-arm64', 'linux-x64', 'linux-arm', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64'
+
 function Invoke-Pwsh {
     $exe, $first = $PwshCommand
     & $exe @($first | Where-Object { $_ }) -NoProfile -NonInteractive @args
@@ -58,12 +63,16 @@ function Get-ModuleVersion {
 function Invoke-Build {
     Write-Host "Building the module into $ModuleOut"
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
-    Invoke-Dotnet publish (Join-Path $Root 'src/DtsPowerShell') -c $Configuration -o (Join-Path $ModuleOut 'bin') --nologo -v quiet
-    # The sync worker (dts) runs as a process of its own, detached from the session that starts it.
-    Invoke-Dotnet publish (Join-Path $Root 'src/DtsPowerShell.Tool') -c $Configuration -o (Join-Path $ModuleOut 'worker') --nologo -v quiet
+    $bin = Join-Path $ModuleOut 'bin'
+    Invoke-Dotnet publish (Join-Path $Root 'src/DtsPowerShell') -c $Configuration -o $bin --nologo -v quiet
+    # The sync worker (dts) runs as a process of its own, detached from the session that starts it; it shares the
+    # cmdlets' folder, so each assembly is there once.
+    Invoke-Dotnet publish (Join-Path $Root 'src/DtsPowerShell.Tool') -c $Configuration -o $bin --nologo -v quiet
     Invoke-Dotnet build (Join-Path $Root 'src/DtsPowerShell.LoadContext') -c $Configuration --nologo -v quiet
     Copy-Item (Join-Path $Root "src/DtsPowerShell.LoadContext/bin/$Configuration/net10.0/DtsPowerShell.LoadContext.dll") $ModuleOut
-    Get-ChildItem (Join-Path $ModuleOut 'bin'), (Join-Path $ModuleOut 'worker') -Filter '*.xml' | Remove-Item
+    Get-ChildItem $bin -Filter '*.xml' | Remove-Item
+    # SQLite's native library only for the platforms PowerShell 7.6 runs on (the package carries 22 otherwise).
+    Get-ChildItem (Join-Path $bin 'runtimes') -Directory | Where-Object Name -NotIn $SupportedRuntimes | Remove-Item -Recurse -Force
     Copy-Item (Join-Path $Root 'module/DtsPowerShell.psm1'), (Join-Path $Root 'module/DtsPowerShell.Format.ps1xml') $ModuleOut
     $manifest = Get-Content -Raw (Join-Path $Root 'module/DtsPowerShell.psd1')
     $manifest.Replace("ModuleVersion        = '0.0.0'", "ModuleVersion        = '$(Get-ModuleVersion)'") |
@@ -75,6 +84,33 @@ function Invoke-Build {
         -OutputPath (Join-Path $ModuleOut 'en-US/DtsPowerShell.dll-Help.xml')
     if ($LASTEXITCODE -ne 0) { throw 'Generating the cmdlet help failed.' }
     Write-Host "Module ready: $(Join-Path $ModuleOut 'DtsPowerShell.psd1')"
+}
+
+# The built module as a PSResourceGet package, artifacts/DtsPowerShell.<version>.nupkg, made by Publish-PSResource
+# into a folder repository of its own (registered in a scratch home, so the user's repositories are left alone).
+function Invoke-Package {
+    Invoke-Build
+    $version = Get-ModuleVersion
+    $package = Join-Path $Artifacts "DtsPowerShell.$version.nupkg"
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) "dts-package-$([guid]::NewGuid().ToString('N'))"
+    $repository = Join-Path $scratch 'repository'
+    # .NET names a user folder only once it exists.
+    $repository, (Join-Path $scratch '.config'), (Join-Path $scratch '.local/share'), (Join-Path $scratch '.cache') | ForEach-Object { $null = New-Item -ItemType Directory -Path $_ }
+    try {
+        $publish = @"
+`$ErrorActionPreference = 'Stop'
+Test-ModuleManifest -Path '$(Join-Path $ModuleOut 'DtsPowerShell.psd1')' | Out-Null
+Register-PSResourceRepository -Name DtsPackage -Uri '$repository' -Trusted
+Publish-PSResource -Path '$ModuleOut' -Repository DtsPackage
+"@
+        $environment = @{ HOME = $scratch; XDG_CONFIG_HOME = $null; XDG_DATA_HOME = $null; XDG_CACHE_HOME = $null }
+        $saved = @{}
+        foreach ($name in $environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $environment[$name]) }
+        try { Invoke-Pwsh -Command $publish } finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+        if ($LASTEXITCODE -ne 0) { throw 'Publishing the module package failed.' }
+        Move-Item -Force (Get-ChildItem $repository -Filter '*.nupkg' | Select-Object -First 1).FullName $package
+    } finally { Remove-Item -Recurse -Force $scratch -ErrorAction Ignore }
+    Write-Host "Package ready: $package ($([math]::Round((Get-Item $package).Length / 1MB, 1)) MiB)"
 }
 
 function Assert-MariaDb {
@@ -112,7 +148,8 @@ function Get-TrxCounts([string] $Path) {
 
 function Invoke-Test {
     Assert-MariaDb
-    Invoke-Build
+    # The package too: its test installs it as a user would.
+    Invoke-Package
     Invoke-Dotnet build (Join-Path $Root 'DtsPowerShell.sln') -c $Configuration --nologo -v quiet
     if (Test-Path $TestResults) { Remove-Item -Recurse -Force $TestResults }
 
@@ -189,6 +226,7 @@ function Invoke-Fuzz {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Fuzz' { Invoke-Fuzz }

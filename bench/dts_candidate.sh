@@ -30,7 +30,7 @@ unset DTS_BENCH_PASSWORD_SRC DTS_BENCH_PASSWORD_DST
 echo "dts: job $JOB, state $DTS_STATE_PATH" >&2
 trap 'rm -rf "$STATE_DIR"' EXIT
 /usr/bin/time -f "dts worker: %e s (cpu %U s user, %S s system), peak RSS %M KiB" \
-  dotnet "$ROOT/artifacts/DtsPowerShell/worker/dts.dll" worker --state "$DTS_STATE_PATH" --job "$JOB" --attached $FLAGS &
+  dotnet "$ROOT/artifacts/DtsPowerShell/bin/dts.dll" worker --state "$DTS_STATE_PATH" --job "$JOB" --attached $FLAGS &
 TIMER=$!
 # The harness kills a catch-up candidate (then /usr/bin/time prints nothing): keep the worker's peak memory in a file.
 REPORT=${DTS_BENCH_REPORT:-/tmp/dts-bench-worker-$MODE.txt}

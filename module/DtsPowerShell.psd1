@@ -26,8 +26,9 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('MySQL', 'MariaDB', 'Replication', 'Binlog', 'Sync', 'DTS')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('MySQL', 'MariaDB', 'Replication', 'Binlog', 'Sync', 'DTS', 'CDC', 'Migration', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'Precheck, schema and full initialisation, exactly-once binlog sync with DDL, two-way pairs, conflict policies, Start-DtsSync -Resync, Compare-DtsSyncData, and the binlog cmdlets Get-DtsBinlogEvent and ConvertTo-DtsSql.'
         }
     }
 }

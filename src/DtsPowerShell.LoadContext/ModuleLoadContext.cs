@@ -28,6 +28,18 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
         }
     }
 
+    /// <summary>
+    /// Runs the module's command line (<c>dts</c>, beside the cmdlets) in this process, in the module's context: how
+    /// the worker runs where no <c>dotnet</c> host exists (PowerShell as Microsoft ships it is self-contained).
+    /// </summary>
+    /// <returns>Its exit code.</returns>
+    public static int RunTool(string binDirectory, string[] args)
+    {
+        Initialize(binDirectory);
+        var tool = instance!.LoadFromAssemblyPath(Path.Combine(instance.binDirectory, "dts.dll"));
+        return tool.EntryPoint!.Invoke(null, [args]) is int code ? code : 0;
+    }
+
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         // PowerShell's own assembly must be the host's, or our cmdlets would not be cmdlets to it.

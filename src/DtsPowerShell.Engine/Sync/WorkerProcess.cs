@@ -17,7 +17,9 @@ public static class WorkerProcess
     public static (int ProcessId, string Identity) Start(string statePath, string jobId, IReadOnlyDictionary<string, string>? environment = null)
     {
         var worker = WorkerAssembly();
-        var start = new ProcessStartInfo(DotnetHost())
+        var arguments = new[] { "worker", "--state", statePath, "--job", jobId };
+        var (host, hostArguments) = Host(worker, arguments);
+        var start = new ProcessStartInfo(host)
         {
             UseShellExecute = false,
             CreateNoWindow = true,
@@ -33,7 +35,7 @@ public static class WorkerProcess
             start.Environment[name] = value;
         }
 
-        foreach (var argument in new[] { worker, "worker", "--state", statePath, "--job", jobId })
+        foreach (var argument in hostArguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -101,30 +103,57 @@ public static class WorkerProcess
             return configured;
         }
 
+        // The worker shares the folder of the engine's assembly (the module's bin/, a test's output).
         var here = Path.GetDirectoryName(typeof(WorkerProcess).Assembly.Location)!;
-        foreach (var candidate in new[] { Path.Combine(here, "..", "worker", "dts.dll"), Path.Combine(here, "dts.dll") })
-        {
-            if (File.Exists(candidate))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        throw new FileNotFoundException($"The sync worker (dts.dll) is not installed beside the module ('{Path.Combine(here, "..", "worker")}'). Reinstall the module, or set {PathVariable} to the worker's dts.dll.");
+        var worker = Path.Combine(here, "dts.dll");
+        return File.Exists(worker)
+            ? worker
+            : throw new FileNotFoundException($"The sync worker (dts.dll) is not installed beside the module's assemblies in '{here}'. Reinstall the module, or set {PathVariable} to the worker's dts.dll.");
     }
 
-    private static string DotnetHost()
+    /// <summary>
+    /// What runs the worker: the .NET host (<c>dotnet dts.dll</c>) of the runtime this process runs on, or, where that
+    /// runtime is an application's own (PowerShell as Microsoft ships it, self-contained: no <c>dotnet</c> anywhere),
+    /// that PowerShell, hosting the worker through the module's load context. Never a PATH lookup.
+    /// </summary>
+    private static (string Host, IReadOnlyList<string> Arguments) Host(string worker, IReadOnlyList<string> arguments)
     {
-        if (Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        var runtime = RuntimeEnvironment.GetRuntimeDirectory();
+        if (DotnetHost(runtime) is { } dotnet)
+        {
+            return (dotnet, [worker, .. arguments]);
+        }
+
+        var pwsh = SelfContainedPowerShell(runtime)
+            ?? throw new FileNotFoundException($"No .NET host (dotnet) belongs to the runtime in '{runtime}', and no PowerShell is beside it to host the worker.");
+        var bin = Path.GetDirectoryName(worker)!;
+        var loader = Path.GetFullPath(Path.Combine(bin, "..", "DtsPowerShell.LoadContext.dll"));
+        var command = $"Add-Type -Path {PowerShellQuote(loader)}; " +
+            $"exit [DtsPowerShell.LoadContext.ModuleLoadContext]::RunTool({PowerShellQuote(bin)}, @({string.Join(", ", arguments.Select(PowerShellQuote))}))";
+        return (pwsh, ["-NoLogo", "-NoProfile", "-NonInteractive", "-Command", command]);
+    }
+
+    /// <summary>The <c>dotnet</c> of the running process or of its shared runtime (<c>&lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/</c>), or null.</summary>
+    private static string? DotnetHost(string runtimeDirectory)
+    {
+        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        if (Environment.ProcessPath is { } current && Path.GetFileName(current).Equals(name, StringComparison.OrdinalIgnoreCase))
         {
             return current;
         }
 
-        // <root>/shared/Microsoft.NETCore.App/<version>/ holds the runtime; the host is <root>/dotnet.
-        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        var host = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-        return File.Exists(host) ? host : "dotnet";
+        var host = Path.GetFullPath(Path.Combine(runtimeDirectory, "..", "..", "..", name));
+        return File.Exists(host) ? host : null;
     }
+
+    /// <summary>A self-contained PowerShell's runtime is its own folder, pwsh beside it.</summary>
+    private static string? SelfContainedPowerShell(string runtimeDirectory)
+    {
+        var pwsh = Path.Combine(runtimeDirectory, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
+        return File.Exists(pwsh) ? pwsh : null;
+    }
+
+    private static string PowerShellQuote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     [DllImport("libc", SetLastError = true)]
     private static extern int setsid();

@@ -194,6 +194,36 @@ Import-Module '$manifest'
         (Get-DtsSyncStatus -InputObject $job -StatePath $statePath).State | Should -Be 'PrecheckFailed'
     }
 
+    It 'ends -Wait with an error a runbook can catch when the job fails' {
+        $source.Sql('CREATE DATABASE outcome; CREATE TABLE outcome.t (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO outcome.t SELECT seq FROM outcome.seq_1_to_1000;')
+        $job = New-SyncJob -Name 'outcome' -Object 'outcome'
+        # The worker inherits the session's environment: the failpoint kills it once it has made the schema.
+        $env:DTS_FAILPOINT = 'schema-init'
+        try {
+            $thrown = { $job | Start-DtsSync -Wait -StatePath $statePath -ErrorAction Stop } | Should -Throw -ErrorId 'SyncJobFailed,*' -PassThru
+        } finally { Remove-Item Env:DTS_FAILPOINT }
+        $thrown.TargetObject.Name | Should -Be 'outcome'
+        $thrown.CategoryInfo.Category | Should -Be 'OperationStopped'
+        $thrown.Exception.Message | Should -Match 'exited unexpectedly'
+        $thrown.ErrorDetails.RecommendedAction | Should -Match 'logs'
+        { Start-DtsSync -Name 'outcome' -TimeoutSec 5 -StatePath $statePath } | Should -Throw -ErrorId 'TimeoutWithoutWait,*'
+        Start-DtsSync -Name 'outcome' -Wait -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Synchronizing'
+        Stop-DtsSync -Name 'outcome' -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Stopped'
+    }
+
+    It 'bounds -Wait with -TimeoutSec, and pwsh -Command exits non-zero on it, while the job goes on' {
+        $job = New-SyncJob -Name 'bounded' -Object 'outcome.t' -InitialSync None
+        $job | Test-DtsPrecheck -StatePath $statePath -Quiet | Should -BeTrue
+        # A source that does not answer (SIGSTOP) holds the worker in Starting past the 2 s.
+        & kill -STOP $source.Pid
+        try {
+            { Invoke-ChildPwsh "Import-Module '$manifest'; Start-DtsSync -Name bounded -Wait -TimeoutSec 2 -StatePath '$statePath'" } |
+                Should -Throw -ExpectedMessage '*failed (1)*still Starting after 2 s*'
+        } finally { & kill -CONT $source.Pid }
+        Wait-Until { (Get-DtsSyncStatus -Name 'bounded' -StatePath $statePath).State -eq 'Synchronizing' } 'the bounded job to synchronize once the source answers'
+        Stop-DtsSync -Name 'bounded' -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Stopped'
+    }
+
     It 'warns when stopping a job that does not run' {
         Stop-DtsSync -Name 'missing' -StatePath $statePath -WarningVariable warnings 3>$null | Select-Object -ExpandProperty State | Should -Be 'PrecheckFailed'
         $warnings | Should -Match 'not running'

@@ -16,6 +16,10 @@ public sealed class StartDtsSyncCommand : JobCmdlet
     [Parameter(HelpMessage = "Return once the job is Synchronizing (initial sync done) or has stopped, showing the initial sync's progress.")]
     public SwitchParameter Wait { get; set; }
 
+    [Parameter(HelpMessage = "With -Wait: seconds to wait for Synchronizing at most; past them a SyncWaitTimedOut error says so, while the job goes on.")]
+    [ValidateRange(1, 604800)]
+    public int? TimeoutSec { get; set; }
+
     [Parameter(HelpMessage = "Copy the job's tables again from a new snapshot, replacing what the job made on the target, then follow the binlog from there. Asks first, as at ConfirmImpact High.")]
     public SwitchParameter Resync { get; set; }
 
@@ -25,6 +29,11 @@ public sealed class StartDtsSyncCommand : JobCmdlet
 
     protected override void BeginProcessing()
     {
+        if (TimeoutSec is not null && !Wait)
+        {
+            ThrowTerminatingError(InputError(new Engine.DtsInputException("-TimeoutSec bounds the wait of -Wait, and -Wait is not given.", "Add -Wait, or leave -TimeoutSec out."), "TimeoutWithoutWait", TimeoutSec));
+        }
+
         if (Table is not null && !Resync)
         {
             ThrowTerminatingError(InputError(new Engine.DtsInputException("-Table names the tables to copy again, which only -Resync does.", "Add -Resync, or leave -Table out."), "TableWithoutResync", Table));
@@ -44,7 +53,15 @@ public sealed class StartDtsSyncCommand : JobCmdlet
             if (JobControl.IsRunning(Store, job.Id))
             {
                 WriteWarning($"Sync job '{job.Name}' ({job.Id}) is already running; nothing was changed.");
-                WriteObject(JobControl.GetStatus(Store, job));
+                if (Wait)
+                {
+                    WriteOutcome(job, WaitUntilSynchronizing(job));
+                }
+                else
+                {
+                    WriteObject(JobControl.GetStatus(Store, job));
+                }
+
                 continue;
             }
 
@@ -66,12 +83,19 @@ public sealed class StartDtsSyncCommand : JobCmdlet
                 Store.Status.SetState(job.Id, SyncJobState.Failed, e.Message);
                 WriteError(new ErrorRecord(e, "WorkerNotStarted", ErrorCategory.NotInstalled, job)
                 {
-                    ErrorDetails = new ErrorDetails($"The worker of sync job '{job.Name}' did not start: {e.Message}") { RecommendedAction = "Reinstall the DtsPowerShell module (its worker/ folder holds dts.dll)." },
+                    ErrorDetails = new ErrorDetails($"The worker of sync job '{job.Name}' did not start: {e.Message}") { RecommendedAction = "Reinstall the DtsPowerShell module (Install-PSResource DtsPowerShell -Reinstall; its bin/ folder holds the worker, dts.dll)." },
                 });
                 continue;
             }
 
-            WriteObject(Wait ? WaitUntilSynchronizing(job) : JobControl.GetStatus(Store, job));
+            if (Wait)
+            {
+                WriteOutcome(job, WaitUntilSynchronizing(job));
+            }
+            else
+            {
+                WriteObject(JobControl.GetStatus(Store, job));
+            }
         }
     }
 
@@ -142,15 +166,47 @@ public sealed class StartDtsSyncCommand : JobCmdlet
         return false;
     }
 
+    /// <summary>
+    /// The status the wait ended with, and, where the job did not reach Synchronizing, an error a runbook can catch
+    /// (written after the status, so the status is there even under -ErrorAction Stop).
+    /// </summary>
+    private void WriteOutcome(SyncJob job, SyncStatus status)
+    {
+        WriteObject(status);
+        var log = Path.Combine(Path.GetDirectoryName(Store.Path)!, "logs", job.Id + ".log");
+        var (id, category, message, remedy) = status.State switch
+        {
+            SyncJobState.Synchronizing => (null, ErrorCategory.NotSpecified, null, null),
+            SyncJobState.Failed => ("SyncJobFailed", ErrorCategory.OperationStopped,
+                $"Sync job '{job.Name}' ({job.Id}) failed before its initial sync was done: {status.LastError}",
+                $"Mend what the error names (the worker's log is '{log}'), then Start-DtsSync resumes from the job's last checkpoint; Start-DtsSync -Resync copies its tables again from a new snapshot."),
+            SyncJobState.Stopped => ("SyncJobStopped", ErrorCategory.OperationStopped,
+                $"Sync job '{job.Name}' ({job.Id}) was stopped before its initial sync was done.",
+                "Start-DtsSync resumes it from its last checkpoint."),
+            _ => ("SyncWaitTimedOut", ErrorCategory.OperationTimeout,
+                $"Sync job '{job.Name}' ({job.Id}) is still {status.State} after {TimeoutSec} s; it goes on in the background.",
+                "Wait longer (Start-DtsSync -Wait on a running job waits again, or watch Get-DtsSyncStatus), or stop it with Stop-DtsSync."),
+        };
+        if (id is not null)
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException(message), id, category, job)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = remedy },
+            });
+        }
+    }
+
     private SyncStatus WaitUntilSynchronizing(SyncJob job)
     {
         var progress = new ProgressRecord(2, $"Initial sync of {job.Name}", "Starting");
+        var deadline = TimeSpan.FromSeconds(TimeoutSec ?? int.MaxValue);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             while (true)
             {
                 var status = JobControl.GetStatus(Store, job)!;
-                if (status.State is SyncJobState.Synchronizing or SyncJobState.Failed or SyncJobState.Stopped)
+                if (status.State is SyncJobState.Synchronizing or SyncJobState.Failed or SyncJobState.Stopped || waited.Elapsed >= deadline)
                 {
                     return status;
                 }

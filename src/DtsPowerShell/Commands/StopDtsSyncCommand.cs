@@ -23,7 +23,14 @@ public sealed class StopDtsSyncCommand : JobCmdlet
             }
             else if (ShouldProcess($"sync job '{job.Name}' ({job.Id})", "Stop") && !JobControl.Stop(Store, job, TimeSpan.FromSeconds(TimeoutSec), CancellationToken))
             {
-                WriteWarning($"Sync job '{job.Name}' did not stop within {TimeoutSec} s; its worker was killed. The next start resumes from the last checkpoint.");
+                // The status first: under -ErrorAction Stop the error ends the command.
+                WriteObject(JobControl.GetStatus(Store, job));
+                var message = $"Sync job '{job.Name}' ({job.Id}) did not stop by itself within {TimeoutSec} s; its worker was killed. Nothing is lost: the next start resumes from the last checkpoint.";
+                WriteError(new ErrorRecord(new TimeoutException(message), "SyncStopTimedOut", ErrorCategory.OperationTimeout, job)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Give the worker longer with -TimeoutSec (a large transaction or a slow target takes time to reach a boundary), or look in its log for what held it." },
+                });
+                continue;
             }
 
             WriteObject(JobControl.GetStatus(Store, job));

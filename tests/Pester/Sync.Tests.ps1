@@ -238,7 +238,9 @@ Describe 'Two-way sync' {
         $forward = New-SyncJob -Name 'two-way-forward' -Object 'twoway'
         ($forward | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
 
-        $reverse = $forward | New-DtsSyncJob -Name 'two-way-reverse' -StatePath $statePath
+        { $forward | New-DtsSyncJob -Name 'two-way-reverse' -StatePath $statePath } | Should -Throw -ErrorId 'ReverseNotAsked,*'
+        Get-DtsSyncJob -Name 'two-way-reverse' -StatePath $statePath -ErrorAction Ignore | Should -BeNullOrEmpty
+        $reverse = $forward | New-DtsSyncJob -Reverse -Name 'two-way-reverse' -StatePath $statePath
         $reverse.Source | Should -Be $forward.Target
         $reverse.Target | Should -Be $forward.Source
         $reverse.SourceUser | Should -Be $forward.TargetUser

@@ -16,6 +16,7 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
 {
     private const string DefineSet = "Define";
     private const string ReverseSet = "Reverse";
+    private const string ReversePipedSet = "ReversePiped";
 
     [Parameter(HelpMessage = "A name for the job; generated when omitted. Names need not be unique.")]
     [ValidateNotNullOrEmpty]
@@ -71,12 +72,26 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
     [Parameter(ParameterSetName = DefineSet, HelpMessage = "What a change that finds the target's row not as the source had it does: Fail (stop the job; default), Ignore (keep the target's row), Overwrite (make it the source's).")]
     public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.Fail;
 
-    [Parameter(Mandatory = true, ParameterSetName = ReverseSet, ValueFromPipeline = true, HelpMessage = "A job to pair with one that syncs the other way (two-way sync): from its target back to its source, the same objects, no initial sync.")]
+    [Parameter(Mandatory = true, ParameterSetName = ReverseSet, HelpMessage = "A job to pair with one that syncs the other way (two-way sync): from its target back to its source, the same objects, no initial sync.")]
     [ValidateNotNull]
     public SyncJob? ReverseOf { get; set; }
 
+    [Parameter(Mandatory = true, ParameterSetName = ReversePipedSet, ValueFromPipeline = true, HelpMessage = "A job piped in: with -Reverse, the job to pair with one that syncs the other way; piped alone it makes nothing.")]
+    [ValidateNotNull]
+    public SyncJob? InputObject { get; set; }
+
+    [Parameter(ParameterSetName = ReversePipedSet, HelpMessage = "With a job piped in: make the job that syncs it the other way, as -ReverseOf does.")]
+    public SwitchParameter Reverse { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == ReversePipedSet && !Reverse)
+        {
+            ThrowTerminatingError(InputError(new DtsInputException(
+                $"Sync job '{InputObject!.Name}' was piped into New-DtsSyncJob without -Reverse; nothing was created.",
+                "Add -Reverse (or give -ReverseOf $job) to make the job that syncs it the other way; a new job of your own takes -Source, -Target and -Object."), "ReverseNotAsked", InputObject));
+        }
+
         SyncJobDefinition definition;
         try
         {
@@ -85,7 +100,7 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
                 throw new DtsInputException("-Name is blank.", "Give a name with at least one visible character, or leave -Name out to have one generated.");
             }
 
-            definition = ReverseOf is { } forward ? Reverse(forward) : Define();
+            definition = (ReverseOf ?? InputObject) is { } forward ? ReverseOfJob(forward) : Define();
         }
         catch (DtsInputException e)
         {
@@ -127,7 +142,7 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
     }
 
     /// <summary>The other half of a two-way pair, with the forward job's stored connections swapped.</summary>
-    private SyncJobDefinition Reverse(SyncJob forward)
+    private SyncJobDefinition ReverseOfJob(SyncJob forward)
     {
         var (source, target) = StoredConnections(forward, terminating: true)!.Value;
         return ReverseJob.Of(forward, source, target, Name);

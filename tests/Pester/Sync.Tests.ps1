@@ -163,6 +163,11 @@ Import-Module '$manifest'
 
         # Removed with its bookkeeping on the target: the synced table stays, the job's own rows and scratch database go.
         $target.Sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '_dts_ddl_$($failed.Id)'") | Should -Be '1'
+        # -CleanTarget asks as at ConfirmImpact High: a session that cannot be asked removes nothing, and -WhatIf changes nothing.
+        { Invoke-ChildPwsh "Import-Module '$manifest'; Remove-DtsSyncJob -Name ddl -CleanTarget -StatePath '$statePath'" } | Should -Throw -ExpectedMessage '*NonInteractive*'
+        Remove-DtsSyncJob -Name 'ddl' -CleanTarget -StatePath $statePath -WhatIf
+        Get-DtsSyncJob -Name 'ddl' -StatePath $statePath | Should -Not -BeNullOrEmpty
+        $target.Sql("SELECT COUNT(*) FROM _dts.sync_checkpoint WHERE job_id = '$($failed.Id)'") | Should -Be '1'
         Remove-DtsSyncJob -Name 'ddl' -CleanTarget -StatePath $statePath -Confirm:$false
         Get-DtsSyncJob -Name 'ddl' -StatePath $statePath -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $target.Sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '_dts_ddl_$($failed.Id)'") | Should -Be '0'

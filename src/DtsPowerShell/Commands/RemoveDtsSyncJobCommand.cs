@@ -7,7 +7,7 @@ namespace DtsPowerShell.Commands;
 [Cmdlet(VerbsCommon.Remove, "DtsSyncJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = JobParameterSets.ByInputObject)]
 public sealed class RemoveDtsSyncJobCommand : JobCmdlet
 {
-    [Parameter(HelpMessage = "Also remove what the job keeps on its target: its rows in the _dts database and its scratch database. The synced tables stay.")]
+    [Parameter(HelpMessage = "Also remove what the job keeps on its target: its rows in the _dts database and its scratch database. The synced tables stay. Asks first, as at ConfirmImpact High.")]
     public SwitchParameter CleanTarget { get; set; }
 
     [Parameter(HelpMessage = "Also drop the tables the job created on the target (a job that does not create its tables drops none). Asks first, as at ConfirmImpact High.")]
@@ -22,9 +22,12 @@ public sealed class RemoveDtsSyncJobCommand : JobCmdlet
         foreach (var job in SelectedJobs())
         {
             var target = $"sync job '{job.Name}' ({job.Id})";
-            if (RefuseWhileRunning(job, "removed") || !(DropTargetTables
-                ? ShouldProcessHighImpact(target, "Remove, dropping the tables it created on the target" + (CleanTarget ? " and its bookkeeping there" : ""))
-                : ShouldProcess(target, CleanTarget ? "Remove, with its bookkeeping on the target" : "Remove")))
+            // Anything changed on the target asks as at ConfirmImpact High: it cannot be undone from here.
+            if (RefuseWhileRunning(job, "removed") || !(DropTargetTables || CleanTarget
+                ? ShouldProcessHighImpact(target, DropTargetTables
+                    ? "Remove, dropping the tables it created on the target" + (CleanTarget ? " and its bookkeeping there" : "")
+                    : "Remove, with its bookkeeping on the target (its checkpoint: the job cannot resume there)")
+                : ShouldProcess(target, "Remove")))
             {
                 continue;
             }

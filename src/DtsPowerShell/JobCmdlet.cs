@@ -12,10 +12,12 @@ public abstract class JobCmdlet : DtsCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Names of the jobs; wildcards allowed.")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = JobParameterSets.ById, ValueFromPipelineByPropertyName = true, HelpMessage = "Ids of the jobs (also taken from piped objects with an Id, such as Get-DtsSyncStatus's).")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string[]? Id { get; set; }
 
     /// <summary>The jobs this call names; names and ids that match nothing are reported as errors.</summary>

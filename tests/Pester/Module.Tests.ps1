@@ -151,6 +151,19 @@ Describe 'Get-DtsSyncJob and Remove-DtsSyncJob' {
         $none | Should -BeNullOrEmpty
     }
 
+    It 'completes job names and ids of the state file the command names' {
+        $a = New-TestJob -Name 'complete-me-1'
+        $null = New-TestJob -Name 'complete-me-2'
+        $line = "Get-DtsSyncStatus -StatePath '$statePath' -Name complete-me"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('complete-me-1', 'complete-me-2')
+        $line = "Stop-DtsSync -StatePath '$statePath' -Id $($a.Id.Substring(0, 4))"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $a.Id
+        $line = "Get-DtsSyncJob -StatePath '$(Join-Path $stateDir 'none.db')' -Name complete"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
+        Test-Path (Join-Path $stateDir 'none.db') | Should -BeFalse -Because 'completing creates no state file'
+        Get-DtsSyncJob -Name 'complete-me-*' -StatePath $statePath | Remove-DtsSyncJob -StatePath $statePath -Confirm:$false
+    }
+
     It 'takes a job name as the first positional argument' {
         $null = New-TestJob -Name 'positional'
         Test-DtsPrecheck 'positional' -Quiet -StatePath $statePath | Should -BeExactly $true

@@ -11,10 +11,12 @@ public sealed class GetDtsSyncJobCommand : DtsCmdlet
     [Parameter(Position = 0, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Job name; wildcards allowed. All jobs when omitted.")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = JobParameterSets.ById, ValueFromPipelineByPropertyName = true, HelpMessage = "Job id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string[]? Id { get; set; }
 
     protected override void ProcessRecord()

@@ -15,10 +15,12 @@ public sealed class GetDtsSyncStatusCommand : DtsCmdlet
     [Parameter(Position = 0, ParameterSetName = JobParameterSets.ByName, HelpMessage = "Job names; wildcards allowed. Every job when omitted.")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = JobParameterSets.ById, ValueFromPipelineByPropertyName = true, HelpMessage = "Job ids.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string[]? Id { get; set; }
 
     protected override void ProcessRecord()

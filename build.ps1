@@ -83,6 +83,7 @@ function Invoke-Build {
         -MarkdownPath (Join-Path $Root 'docs/en-US') `
         -OutputPath (Join-Path $ModuleOut 'en-US/DtsPowerShell.dll-Help.xml')
     if ($LASTEXITCODE -ne 0) { throw 'Generating the cmdlet help failed.' }
+    Copy-Item (Join-Path $Root 'module/en-US/about_DtsPowerShell.help.txt') (Join-Path $ModuleOut 'en-US')
     Write-Host "Module ready: $(Join-Path $ModuleOut 'DtsPowerShell.psd1')"
 }
 

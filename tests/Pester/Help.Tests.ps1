@@ -37,3 +37,18 @@ Describe 'Cmdlet help' {
         ($undocumented -join ', ') | Should-BeEmptyString -Because 'every parameter needs a description in the help'
     }
 }
+
+Describe 'about_DtsPowerShell' {
+    It 'is found by Get-Help and names every ErrorId the cmdlets write, with what to do' {
+        $about = (Get-Help about_DtsPowerShell | Out-String)
+        $about | Should -Match 'TOPOLOGIES'
+        $about | Should -Match 'THE STATE FILE'
+        # The ids as the cmdlets' sources write them: a PascalCase word of two or more parts before the target or category.
+        $source = Get-ChildItem (Join-Path $PSScriptRoot '../../src/DtsPowerShell') -Recurse -Filter '*.cs' | Get-Content -Raw
+        $ids = [regex]::Matches(($source -join "`n"), '"([A-Z][a-z]+(?:[A-Z][a-z]*)+)",\s*(?:ErrorCategory\.|[A-Za-z!.?]+\))') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
+        $ids.Count | Should -BeGreaterThan 20
+        foreach ($id in $ids) {
+            $about | Should -Match "(?m)^\s+$id\s+\S" -Because "$id must be listed with its remedy"
+        }
+    }
+}

@@ -55,6 +55,8 @@ Describe 'Source connection' {
         $r.Status | Should -Be 'Failed'
         $r.Message | Should -Match "refused the login of 'dts_src'"
         $r.Remedy | Should -Match 'password'
+        # The table view shows the remedy of an item that failed.
+        ($r | Format-Table | Out-String -Width 400) | Should -Match "Remedy: .*password"
     }
 
     It 'fails with a clear message when nothing listens on the port' {

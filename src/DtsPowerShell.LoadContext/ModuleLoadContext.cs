@@ -42,8 +42,9 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        // PowerShell's own assembly must be the host's, or our cmdlets would not be cmdlets to it.
-        if (assemblyName.Name is null or "System.Management.Automation")
+        // PowerShell's own assembly must be the host's, or our cmdlets would not be cmdlets to it; so must the JSON
+        // library whose attribute our enumerations carry, or ConvertTo-Json would not recognise it.
+        if (assemblyName.Name is null or "System.Management.Automation" or "Newtonsoft.Json")
         {
             return null;
         }

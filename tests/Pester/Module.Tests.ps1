@@ -202,12 +202,47 @@ Describe 'Test-DtsPrecheck in the pipeline' {
         $job.LastPrecheckAt | Should -Not -BeNullOrEmpty
     }
 
+    It 'runs no precheck and starts no worker under Start-DtsSync -WhatIf' {
+        $job = New-TestJob -Name 'start-what-if'
+        $job | Start-DtsSync -StatePath $statePath -WhatIf | Should -BeNullOrEmpty
+        $stored = Get-DtsSyncJob -Id $job.Id -StatePath $statePath
+        $stored.State | Should -Be 'Created'
+        $stored.LastPrecheckAt | Should -BeNullOrEmpty
+        (Get-DtsSyncStatus -Id $job.Id -StatePath $statePath).WorkerProcessId | Should -BeNullOrEmpty
+    }
+
     It 'returns only $true or $false with -Quiet, and finds jobs by name' {
         $null = New-TestJob -Name 'quiet-ok'
         $null = New-TestJob -Name 'quiet-bad' -Object 'shop.absent'
         Test-DtsPrecheck -Name 'quiet-ok' -Quiet -StatePath $statePath | Should -BeExactly $true
         Test-DtsPrecheck -Name 'quiet-bad' -Quiet -StatePath $statePath | Should -BeExactly $false
         (Get-DtsSyncJob -Name 'quiet-bad' -StatePath $statePath).State | Should -Be 'PrecheckFailed'
+    }
+}
+
+Describe 'Output for other tools' {
+    It 'writes enumerations as their names and lists as their items in ConvertTo-Json and CSV' {
+        $job = New-DtsSyncJob -Name 'json' -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address `
+            -TargetCredential (Get-TargetCredential) -Object 'shop.orders', 'shop.customers' -Mapping @{ 'shop' = 'shop_copy' } `
+            -StatePath $statePath -SourceSslMode None -TargetSslMode Required -ConflictPolicy Overwrite
+        $json = $job | ConvertTo-Json | ConvertFrom-Json
+        $json.State | Should -BeExactly 'Created'
+        $json.SourceSslMode | Should -BeExactly 'None'
+        $json.TargetSslMode | Should -BeExactly 'Required'
+        $json.ConflictPolicy | Should -BeExactly 'Overwrite'
+        $json.InitialSync | Should -BeExactly 'Schema, Data'
+        $json.Objects | Should -Be 'shop.orders', 'shop.customers'
+        $json.Mapping.shop | Should -BeExactly 'shop_copy'
+
+        $csv = $job | ConvertTo-Csv | ConvertFrom-Csv
+        $csv.State | Should -BeExactly 'Created'
+        $csv.Objects | Should -BeExactly 'shop.orders, shop.customers'
+        $csv.Mapping | Should -BeExactly 'shop=shop_copy'
+
+        ($job | Get-DtsSyncStatus -StatePath $statePath | ConvertTo-Json | ConvertFrom-Json).State | Should -BeExactly 'Created'
+        $check = $job | Test-DtsPrecheck -StatePath $statePath | Select-Object -First 1
+        ($check | ConvertTo-Json | ConvertFrom-Json).Status | Should -BeExactly $check.Status.ToString()
+        ($check | ConvertTo-Csv | ConvertFrom-Csv).Status | Should -BeExactly $check.Status.ToString()
     }
 }
 

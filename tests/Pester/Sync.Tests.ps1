@@ -89,6 +89,12 @@ Describe 'Start-DtsSync, Get-DtsSyncStatus and Stop-DtsSync' {
         Test-DtsPrecheck -Name 'crm' -StatePath $statePath -ErrorVariable checkErrors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $checkErrors[0].FullyQualifiedErrorId | Should -BeLike 'JobRunning*'
         Get-DtsSyncJob -Name 'crm' -StatePath $statePath | Should -Not -BeNullOrEmpty
+
+        Stop-DtsSync -Name 'crm' -StatePath $statePath -WhatIf | Should -BeNullOrEmpty
+        $after = Get-DtsSyncStatus -Name 'crm' -StatePath $statePath
+        $after.State | Should -Be 'Synchronizing' -Because '-WhatIf stops nothing'
+        $after.WorkerProcessId | Should -Be $before.WorkerProcessId
+        (Get-Process -Id $before.WorkerProcessId -ErrorAction Ignore) | Should -Not -BeNullOrEmpty
     }
 
     It 'keeps syncing after the session that started it exits; another session stops it, and a start resumes once' {
@@ -226,6 +232,24 @@ Import-Module '$manifest'
                 Should -Throw -ExpectedMessage '*failed (1)*still Starting after 2 s*'
         } finally { & kill -CONT $source.Pid }
         Wait-Until { (Get-DtsSyncStatus -Name 'bounded' -StatePath $statePath).State -eq 'Synchronizing' } 'the bounded job to synchronize once the source answers'
+    }
+
+    It 'kills a worker that does not stop within -TimeoutSec with an error a runbook can catch; the next start loses nothing' {
+        $worker = (Get-DtsSyncStatus -Name 'bounded' -StatePath $statePath).WorkerProcessId
+        # A target that does not answer holds the worker inside a transaction, short of the boundary it stops at.
+        & kill -STOP $target.Pid
+        try {
+            $source.Sql('INSERT INTO outcome.t SELECT seq FROM outcome.seq_1001_to_1100;')
+            $thrown = { Stop-DtsSync -Name 'bounded' -TimeoutSec 2 -StatePath $statePath -ErrorAction Stop } | Should -Throw -ErrorId 'SyncStopTimedOut,*' -PassThru
+        } finally { & kill -CONT $target.Pid }
+        $thrown.TargetObject.Name | Should -Be 'bounded'
+        $thrown.CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $thrown.ErrorDetails.RecommendedAction | Should -Match '-TimeoutSec'
+        Wait-Until { -not (Get-Process -Id $worker -ErrorAction Ignore) } 'the killed worker to be gone'
+        (Get-DtsSyncStatus -Name 'bounded' -StatePath $statePath).State | Should -Not -Be 'Synchronizing'
+
+        Start-DtsSync -Name 'bounded' -Wait -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Synchronizing'
+        Wait-Equal 'outcome.t'
         Stop-DtsSync -Name 'bounded' -StatePath $statePath | Select-Object -ExpandProperty State | Should -Be 'Stopped'
     }
 

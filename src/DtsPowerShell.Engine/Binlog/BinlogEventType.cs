@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace DtsPowerShell.Engine.Binlog;
 
 /// <summary>Event type codes of MySQL's and MariaDB's binary log (MariaDB's own start at 160).</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum BinlogEventType : byte
 {
     Unknown = 0,

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace DtsPowerShell.Engine.Connections;
 
 /// <summary>How a job's connection to a server is secured.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum DtsSslMode
 {
     /// <summary>Unencrypted.</summary>

@@ -1,7 +1,11 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace DtsPowerShell.Engine.Jobs;
 
 /// <summary>What a job copies before incremental sync starts.</summary>
 [Flags]
+[JsonConverter(typeof(StringEnumConverter))]
 public enum InitialSync
 {
     /// <summary>Incremental sync only.</summary>

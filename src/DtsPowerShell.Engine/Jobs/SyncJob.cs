@@ -37,7 +37,7 @@ public sealed class SyncJob
         TargetSslMode = targetSslMode;
         TargetSslCa = targetSslCa;
         Selection = selection;
-        Mapping = mapping;
+        Mapping = new PrintableMap(mapping);
         NameMapping = NameMapping.Create(mapping, selection);
         InitialSync = initialSync;
         State = state;
@@ -69,7 +69,7 @@ public sealed class SyncJob
     /// <summary>The CA file that verifies the target's certificate; null for the system's store.</summary>
     public string? TargetSslCa { get; }
 
-    public string[] Objects => Selection.Objects.Select(o => o.ToString()).ToArray();
+    public IReadOnlyList<string> Objects => new PrintableList<string>(Selection.Objects.Select(o => o.ToString()));
 
     public IReadOnlyDictionary<string, string> Mapping { get; }
 

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace DtsPowerShell.Engine.Jobs;
 
 /// <summary>Where a job is in its lifecycle.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SyncJobState
 {
     /// <summary>Created; no precheck has run yet.</summary>

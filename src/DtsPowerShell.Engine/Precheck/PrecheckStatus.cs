@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace DtsPowerShell.Engine.Precheck;
 
 /// <summary>The outcome of one precheck item. Only <see cref="Failed"/> keeps a job from starting.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum PrecheckStatus
 {
     Passed,

@@ -46,7 +46,7 @@ public sealed class SyncStatusRepository
             WorkerProcessId = reader.IsDBNull(9) ? null : reader.GetInt32(9),
             UpdatedAt = reader.IsDBNull(10) ? null : Parse(reader.GetString(10)),
             Conflicts = reader.IsDBNull(11) ? 0 : reader.GetInt64(11),
-            RecentStatements = RecentStatements(connection, job.Id),
+            RecentStatements = new PrintableList<SyncStatement>(RecentStatements(connection, job.Id)),
         };
     }
 

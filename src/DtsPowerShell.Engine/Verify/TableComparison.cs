@@ -18,4 +18,11 @@ public sealed record TableComparison(
     IReadOnlyList<string> MissingOnTarget,
     IReadOnlyList<string> ExtraOnTarget,
     IReadOnlyList<string> Changed,
-    string? Note);
+    string? Note)
+{
+    public IReadOnlyList<string> MissingOnTarget { get; init; } = new PrintableList<string>(MissingOnTarget);
+
+    public IReadOnlyList<string> ExtraOnTarget { get; init; } = new PrintableList<string>(ExtraOnTarget);
+
+    public IReadOnlyList<string> Changed { get; init; } = new PrintableList<string>(Changed);
+}

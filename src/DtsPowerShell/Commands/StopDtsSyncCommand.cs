@@ -21,7 +21,11 @@ public sealed class StopDtsSyncCommand : JobCmdlet
             {
                 WriteWarning($"Sync job '{job.Name}' ({job.Id}) is not running; nothing was changed.");
             }
-            else if (ShouldProcess($"sync job '{job.Name}' ({job.Id})", "Stop") && !JobControl.Stop(Store, job, TimeSpan.FromSeconds(TimeoutSec), CancellationToken))
+            else if (!ShouldProcess($"sync job '{job.Name}' ({job.Id})", "Stop"))
+            {
+                continue;
+            }
+            else if (!JobControl.Stop(Store, job, TimeSpan.FromSeconds(TimeoutSec), CancellationToken))
             {
                 // The status first: under -ErrorAction Stop the error ends the command.
                 WriteObject(JobControl.GetStatus(Store, job));

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace DtsPowerShell.Engine.Binlog.Columns;
 
 /// <summary>Column type codes as TABLE_MAP events carry them.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum ColumnType : byte
 {
     Decimal = 0,

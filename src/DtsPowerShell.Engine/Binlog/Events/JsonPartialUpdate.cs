@@ -1,3 +1,6 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace DtsPowerShell.Engine.Binlog.Events;
 
 /// <summary>
@@ -16,6 +19,7 @@ public sealed record JsonDiff(JsonDiffOperation Operation, string Path, string? 
     public override string ToString() => Value is null ? $"{Operation} {Path}" : $"{Operation} {Path} {Value}";
 }
 
+[JsonConverter(typeof(StringEnumConverter))]
 public enum JsonDiffOperation
 {
     Replace = 0,

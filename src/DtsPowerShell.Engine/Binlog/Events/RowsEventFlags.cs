@@ -1,9 +1,13 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace DtsPowerShell.Engine.Binlog.Events;
 
 /// <summary>
 /// The flags of a rows event: the session checks the source ran the rows under, which a replica applies them under too.
 /// </summary>
 [Flags]
+[JsonConverter(typeof(StringEnumConverter))]
 public enum RowsEventFlags : ushort
 {
     None = 0,

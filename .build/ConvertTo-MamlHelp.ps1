@@ -51,13 +51,60 @@ function Split-Section([string[]] $Lines, [string] $Marker) {
     $sections
 }
 
-# Paragraphs are separated by blank lines. A list keeps its line breaks; other lines are joined with spaces.
+# Paragraphs are separated by blank lines, and a list or a table starts one of its own even without a blank line
+# before it. Text lines are joined with spaces. A list keeps one line per item, with its nesting indent; an item's
+# continuation lines join it. A table's columns are padded to line up, its |---| row drawn as dashes.
 function ConvertTo-Paragraph([string[]] $Lines) {
     foreach ($block in (@($Lines) -join "`n") -split '\n\s*\n') {
-        $blockLines = @($block -split '\n' | ForEach-Object Trim | Where-Object { $_ })
-        if (-not $blockLines) { continue }
-        if ($blockLines[0] -match '^([-*]|\d+\.)\s') { $blockLines -join "`n" } else { $blockLines -join ' ' }
+        $parts = [System.Collections.Generic.List[object]]::new()
+        foreach ($line in $block -split '\n' | Where-Object { $_ -match '\S' }) {
+            $line = $line.Replace("`t", '    ').TrimEnd()
+            $kind = if ($line -match '^\s*\|') { 'Table' } elseif ($line -match '^\s*([-*+]|\d+\.)\s') { 'List' } else { 'Text' }
+            $last = if ($parts.Count) { $parts[$parts.Count - 1] }
+            if ($kind -eq 'Text' -and $last -and $last.Kind -ne 'Table') {
+                $last.Lines[$last.Lines.Count - 1] += ' ' + $line.Trim()
+                continue
+            }
+            if (-not $last -or $last.Kind -ne $kind) {
+                $last = @{ Kind = $kind; Lines = [System.Collections.Generic.List[string]]::new() }
+                $parts.Add($last)
+            }
+            $last.Lines.Add($(if ($kind -eq 'List') { $line } else { $line.Trim() }))
+        }
+        foreach ($part in $parts) {
+            switch ($part.Kind) {
+                'Table' { ConvertTo-TextTable $part.Lines }
+                'List' {
+                    $indent = ($part.Lines | ForEach-Object { $_.Length - $_.TrimStart().Length } | Measure-Object -Minimum).Minimum
+                    ($part.Lines | ForEach-Object { $_.Substring($indent) }) -join "`n"
+                }
+                default { $part.Lines -join "`n" }
+            }
+        }
     }
+}
+
+# A markdown table as plain text: cells padded to their column's width, the header's |---| row as dashes.
+function ConvertTo-TextTable([string[]] $Rows) {
+    $cells = foreach ($row in $Rows) {
+        $inner = $row.Trim()
+        if ($inner.StartsWith('|')) { $inner = $inner.Substring(1) }
+        if ($inner.EndsWith('|')) { $inner = $inner.Substring(0, $inner.Length - 1) }
+        , @($inner -split '(?<!\\)\|' | ForEach-Object { $_.Trim().Replace('\|', '|') })
+    }
+    $isRule = { param($row) @($row | Where-Object { $_ -notmatch '^:?-+:?$' }).Count -eq 0 }
+    $columns = ($cells | ForEach-Object { $_.Count } | Measure-Object -Maximum).Maximum
+    $widths = foreach ($c in 0..($columns - 1)) {
+        ($cells | Where-Object { -not (& $isRule $_) } | ForEach-Object { if ($c -lt $_.Count) { $_[$c].Length } else { 0 } } | Measure-Object -Maximum).Maximum
+    }
+    $text = foreach ($row in $cells) {
+        $padded = foreach ($c in 0..($columns - 1)) {
+            $cell = if (& $isRule $row) { '-' * $widths[$c] } elseif ($c -lt $row.Count) { $row[$c] } else { '' }
+            $cell.PadRight($widths[$c])
+        }
+        ($padded -join '  ').TrimEnd()
+    }
+    $text -join "`n"
 }
 
 # Splits a section into its code (the fenced blocks) and its text (everything else).

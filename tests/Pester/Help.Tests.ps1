@@ -36,6 +36,18 @@ Describe 'Cmdlet help' {
             Where-Object { $_ -notin $notOwnParameters -and -not $documented[$_] }
         ($undocumented -join ', ') | Should-BeEmptyString -Because 'every parameter needs a description in the help'
     }
+
+    It 'keeps the markdown''s lists one item to a line and its tables in columns' {
+        $lines = (Get-Help -Name Get-DtsSyncStatus -Full | Out-String -Width 400) -split '\r?\n' | ForEach-Object Trim
+        $lines | Should -Contain 'Each status has:' -Because 'a list right after a line of text is not joined to it'
+        @($lines | Where-Object { $_ -match '^- (State|Progress|Latency|WorkerProcessId and UpdatedAt): ' }).Count | Should -Be 4
+        $header = [array]::IndexOf($lines, ($lines | Where-Object { $_ -match '^State\s{2,}Meaning$' } | Select-Object -First 1))
+        $header | Should -BeGreaterThan 0
+        $lines[$header + 1] | Should -Match '^-+  -+$'
+        $column = $lines[$header].IndexOf('Meaning')
+        $lines[$header + 2] | Should -BeExactly ('Created'.PadRight($column) + 'No precheck has run yet.')
+        $lines[$header + 8].IndexOf('Applying') | Should -Be $column -Because 'every row lines up under the header'
+    }
 }
 
 Describe 'about_DtsPowerShell' {

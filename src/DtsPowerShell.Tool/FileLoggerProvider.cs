@@ -4,27 +4,74 @@ using Microsoft.Extensions.Logging;
 
 namespace DtsPowerShell.Tool;
 
-/// <summary>Writes log lines to one file (appended, owner-only where it is created), each line flushed: a killed worker leaves its last words.</summary>
+/// <summary>
+/// Writes log lines to one file (appended, owner-only where it is created), each line flushed: a killed worker leaves
+/// its last words. A line that would take the file past <see cref="MaxBytes"/> first moves it to <c>.1</c> (and the older
+/// ones a number up, the oldest of <see cref="KeptFiles"/> dropped), so a job that runs for months keeps its log bounded.
+/// </summary>
 internal sealed class FileLoggerProvider : ILoggerProvider
 {
-    private readonly StreamWriter writer;
-    private readonly Lock gate = new();
+    public const long DefaultMaxBytes = 10 * 1024 * 1024;
+    public const int DefaultKeptFiles = 4;
 
-    public FileLoggerProvider(string path)
+    private static readonly UTF8Encoding Utf8 = new(false);
+    private readonly string path;
+    private readonly Lock gate = new();
+    private FileStream file;
+
+    public FileLoggerProvider(string path, long maxBytes = DefaultMaxBytes, int keptFiles = DefaultKeptFiles)
     {
+        this.path = path;
+        MaxBytes = maxBytes;
+        KeptFiles = keptFiles;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };
+        file = Open(path);
+    }
+
+    /// <summary>The size a log file grows to before it is rotated.</summary>
+    public long MaxBytes { get; }
+
+    /// <summary>How many rotated files (<c>.1</c> newest) are kept beside the current one.</summary>
+    public int KeptFiles { get; }
+
+    public ILogger CreateLogger(string categoryName) => new FileLogger(this);
+
+    public void Dispose() => file.Dispose();
+
+    private static FileStream Open(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        writer = new StreamWriter(new FileStream(path, options), new UTF8Encoding(false)) { AutoFlush = true };
+        return new FileStream(path, options);
     }
 
-    public ILogger CreateLogger(string categoryName) => new FileLogger(this);
+    private void Rotate()
+    {
+        file.Dispose();
+        File.Delete($"{path}.{KeptFiles}");
+        for (var i = KeptFiles - 1; i >= 1; i--)
+        {
+            if (File.Exists($"{path}.{i}"))
+            {
+                File.Move($"{path}.{i}", $"{path}.{i + 1}");
+            }
+        }
 
-    public void Dispose() => writer.Dispose();
+        if (KeptFiles > 0)
+        {
+            File.Move(path, $"{path}.1");
+        }
+        else
+        {
+            File.Delete(path);
+        }
+
+        file = Open(path);
+    }
 
     private void Write(LogLevel level, string message, Exception? error)
     {
@@ -37,9 +84,16 @@ internal sealed class FileLoggerProvider : ILoggerProvider
             line.AppendLine().Append(error);
         }
 
+        var bytes = Utf8.GetBytes(line.AppendLine().ToString());
         lock (gate)
         {
-            writer.WriteLine(line.ToString());
+            if (file.Length > 0 && file.Length + bytes.Length > MaxBytes)
+            {
+                Rotate();
+            }
+
+            file.Write(bytes);
+            file.Flush();
         }
     }
 

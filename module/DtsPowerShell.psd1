@@ -21,6 +21,7 @@
         'Stop-DtsSync'
         'Get-DtsSyncStatus'
         'Compare-DtsSyncData'
+        'Export-DtsSyncReport'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

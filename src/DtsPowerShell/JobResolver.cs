@@ -38,6 +38,12 @@ internal static class JobResolver
         return found.DistinctBy(j => j.Id);
     }
 
+    /// <summary>The piped jobs, those named or with the ids given, or every job when neither names nor ids are.</summary>
+    public static IEnumerable<SyncJob> ResolveOrEvery(DtsCmdlet cmdlet, Engine.State.SyncJobRepository jobs, string parameterSet, SyncJob[] piped, string[]? names, string[]? ids) =>
+        parameterSet == JobParameterSets.ByInputObject ? piped
+            : names is null && ids is null ? jobs.List()
+            : Resolve(cmdlet, jobs, names, ids);
+
     /// <summary>A job object (piped, perhaps from another state file) whose id this state file does not hold.</summary>
     public static ErrorRecord NotInStateFile(SyncJob job, string statePath) =>
         NotFound($"Sync job '{job.Name}' ({job.Id}) is not in the state file '{statePath}'.", job,

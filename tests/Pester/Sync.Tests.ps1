@@ -77,6 +77,36 @@ Describe 'Start-DtsSync, Get-DtsSyncStatus and Stop-DtsSync' {
         ($now | Out-String -Width 250) | Should -Match 'Id\s+Name\s+State\s+Progress\s+Latency\s+Events/s\s+Conflicts\s+Position\s+LastError'
     }
 
+    It 'keeps latency and events per second per minute, and draws them in a self-contained HTML report' {
+        $job = Get-DtsSyncJob -Name 'crm' -StatePath $statePath
+        Wait-Until {
+            $source.Sql("UPDATE crm.customers SET balance = balance + 1 WHERE id <= 50")
+            $points = @(Get-DtsSyncStatus -Name 'crm' -History -StatePath $statePath)
+            ($points | Measure-Object EventsPerSecond -Maximum).Maximum -gt 0 -and @($points | Where-Object Latency).Count -gt 0
+        } 'minutes with events and a latency in the history'
+        $points = @(Get-DtsSyncStatus -InputObject $job -History -StatePath $statePath)
+        $points.Id | Sort-Object -Unique | Should -Be $job.Id
+        $points.Minute | Should -Be ($points.Minute | Sort-Object) -Because 'oldest first'
+        ($points | Measure-Object Samples -Sum).Sum | Should -BeGreaterThan 1
+        $points[-1].Minute | Should -BeGreaterThan ([DateTime]::UtcNow.AddMinutes(-2))
+        @($points | Where-Object { $_.MaxLatency -lt $_.Latency }).Count | Should -Be 0
+        Get-DtsSyncStatus -Name 'crm' -History -Since (Get-Date).AddMinutes(5) -StatePath $statePath | Should -BeNullOrEmpty
+        { Get-DtsSyncStatus -Name 'crm' -Since (Get-Date) -StatePath $statePath } | Should -Throw -ErrorId 'SinceWithoutHistory,*'
+
+        $report = Join-Path $stateDir 'report.html'
+        $job | Export-DtsSyncReport -Path $report -StatePath $statePath -WhatIf | Should -BeNullOrEmpty
+        Test-Path $report | Should -BeFalse -Because '-WhatIf writes nothing'
+        $file = Export-DtsSyncReport -Path $report -Name 'crm' -StatePath $statePath
+        $file.FullName | Should -Be $report
+        $html = Get-Content -Raw $report
+        $html | Should -Match '^<!DOCTYPE html>'
+        $html | Should -Match "crm \($($job.Id)\)"
+        $html | Should -Match '<svg[^>]*>'
+        $html | Should -Match '<(path class="(avg|eps)"|circle class="dot-(avg|eps)")'
+        $html | Should -Not -Match '<script|<link|<img|src=|href=|url\('
+        { Export-DtsSyncReport -Path (Join-Path $stateDir 'no/such/folder/r.html') -StatePath $statePath -ErrorAction Stop } | Should -Throw -ErrorId 'ReportNotWritten,*'
+    }
+
     It 'warns and changes nothing when the job already runs; refuses to remove or precheck it' {
         $before = Get-DtsSyncStatus -Name 'crm' -StatePath $statePath
         $again = Start-DtsSync -Name 'crm' -StatePath $statePath -WarningVariable warnings 3>$null

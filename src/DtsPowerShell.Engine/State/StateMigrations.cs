@@ -77,5 +77,17 @@ internal static class StateMigrations
         ALTER TABLE jobs ADD COLUMN conflict_policy TEXT NOT NULL DEFAULT 'Fail';
         ALTER TABLE job_status ADD COLUMN conflicts INTEGER NOT NULL DEFAULT 0;
         """,
+        """
+        CREATE TABLE job_history (
+            job_id                TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            minute                INTEGER NOT NULL,
+            samples               INTEGER NOT NULL,
+            latency_samples       INTEGER NOT NULL,
+            latency_ms_sum        REAL NOT NULL,
+            latency_ms_max        REAL,
+            events_per_second_sum REAL NOT NULL,
+            PRIMARY KEY (job_id, minute)
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -176,15 +176,30 @@ public sealed class SyncStatusRepository
     public void ClearWorker(string jobId) =>
         Execute("UPDATE job_status SET worker_pid = NULL, worker_started_at = NULL, events_per_second = 0, updated_at = $now WHERE job_id = $id;", jobId);
 
-    /// <summary>Writes the counters and position a running worker reports.</summary>
-    public void Report(string jobId, SyncReport report)
+    /// <summary>
+    /// Writes the counters and position a running worker reports, and adds the report's latency and rate to the
+    /// minute's history (kept <see cref="SyncHistoryPoint.Kept"/>).
+    /// </summary>
+    public void Report(string jobId, SyncReport report) => Report(jobId, report, DateTime.UtcNow);
+
+    internal void Report(string jobId, SyncReport report, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var minute = MinuteOf(now);
         Execute(
             "UPDATE job_status SET progress = $progress, rows_copied = $copied, rows_total = $total, position = $position, gtid = $gtid, " +
             "latency_ms = $latency, events_per_second = $eps, last_error = $error, conflicts = conflicts + $conflicts, updated_at = $now WHERE job_id = $id;" +
-            "UPDATE jobs SET state = $state WHERE id = $id AND state <> $stopping;",
+            "UPDATE jobs SET state = $state WHERE id = $id AND state <> $stopping;" +
+            "INSERT INTO job_history (job_id, minute, samples, latency_samples, latency_ms_sum, latency_ms_max, events_per_second_sum) " +
+            "VALUES ($id, $minute, 1, $latency IS NOT NULL, COALESCE($latency, 0), $latency, $eps) " +
+            "ON CONFLICT(job_id, minute) DO UPDATE SET samples = samples + 1, latency_samples = latency_samples + ($latency IS NOT NULL), " +
+            "latency_ms_sum = latency_ms_sum + COALESCE($latency, 0), latency_ms_max = MAX(COALESCE(latency_ms_max, $latency), COALESCE($latency, latency_ms_max)), " +
+            "events_per_second_sum = events_per_second_sum + $eps;" +
+            "DELETE FROM job_history WHERE job_id = $id AND minute < $oldest;",
             jobId,
+            now,
+            ("$minute", minute),
+            ("$oldest", minute - (long)SyncHistoryPoint.Kept.TotalMinutes),
             ("$progress", report.Progress),
             ("$copied", report.RowsCopied),
             ("$total", report.RowsTotal),
@@ -196,6 +211,36 @@ public sealed class SyncStatusRepository
             ("$conflicts", report.NewConflicts),
             ("$state", report.State.ToString()),
             ("$stopping", nameof(SyncJobState.Stopping)));
+    }
+
+    /// <summary>The job's minutes since <paramref name="sinceUtc"/> in which its worker reported, oldest first.</summary>
+    public IReadOnlyList<SyncHistoryPoint> GetHistory(SyncJob job, DateTime sinceUtc)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        using var connection = store.Connect();
+        using var select = connection.CreateCommand();
+        select.CommandText =
+            "SELECT minute, samples, latency_samples, latency_ms_sum, latency_ms_max, events_per_second_sum FROM job_history " +
+            "WHERE job_id = $id AND minute >= $since ORDER BY minute";
+        select.Parameters.AddWithValue("$id", job.Id);
+        select.Parameters.AddWithValue("$since", MinuteOf(sinceUtc));
+        using var reader = select.ExecuteReader();
+        var points = new List<SyncHistoryPoint>();
+        while (reader.Read())
+        {
+            var samples = reader.GetInt32(1);
+            var latencySamples = reader.GetInt32(2);
+            points.Add(new SyncHistoryPoint(
+                job.Id,
+                job.Name,
+                DateTime.UnixEpoch.AddMinutes(reader.GetInt64(0)),
+                latencySamples == 0 ? null : TimeSpan.FromMilliseconds(reader.GetDouble(3) / latencySamples),
+                reader.IsDBNull(4) ? null : TimeSpan.FromMilliseconds(reader.GetDouble(4)),
+                reader.GetDouble(5) / samples,
+                samples));
+        }
+
+        return points;
     }
 
     /// <summary>Sets the copy and conflict counters back to nothing: the job copies its tables again (a resync).</summary>
@@ -219,20 +264,28 @@ public sealed class SyncStatusRepository
         return select.ExecuteScalar() is long flag && flag != 0;
     }
 
-    private void Execute(string sql, string jobId, params (string Name, object? Value)[] parameters)
+    private void Execute(string sql, string jobId, params (string Name, object? Value)[] parameters) => Execute(sql, jobId, DateTime.UtcNow, parameters);
+
+    /// <summary>Runs the statements of <paramref name="sql"/> as one transaction.</summary>
+    private void Execute(string sql, string jobId, DateTime now, params (string Name, object? Value)[] parameters)
     {
         using var connection = store.Connect();
+        using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         command.Parameters.AddWithValue("$id", jobId);
-        command.Parameters.AddWithValue("$now", Format(DateTime.UtcNow));
+        command.Parameters.AddWithValue("$now", Format(now));
         foreach (var (name, value) in parameters)
         {
             command.Parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
         }
 
         command.ExecuteNonQuery();
+        transaction.Commit();
     }
+
+    private static long MinuteOf(DateTime time) => (long)Math.Floor((time.ToUniversalTime() - DateTime.UnixEpoch).TotalMinutes);
 
     private static string Format(DateTime time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

@@ -14,6 +14,7 @@
         'New-DtsSyncJob'
         'Get-DtsSyncJob'
         'Remove-DtsSyncJob'
+        'Set-DtsSyncJob'
         'Test-DtsPrecheck'
         'Get-DtsBinlogEvent'
         'ConvertTo-DtsSql'

@@ -453,3 +453,88 @@ INSERT INTO again.whole SELECT seq, seq FROM again.seq_1_to_200;
         Get-DtsSyncStatus -Name 'again' -StatePath $statePath -ErrorAction Ignore | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Set-DtsSyncJob on jobs that have synced' {
+    It 'adds a table to a stopped job: it is copied and joins the stream at a consistent point while the kept one goes on' {
+        $source.Sql('CREATE DATABASE grow; CREATE TABLE grow.a (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO grow.a SELECT seq, seq FROM grow.seq_1_to_1000;')
+        (New-SyncJob -Name 'grow' -Object 'grow.a' | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        Stop-DtsSync -Name 'grow' -StatePath $statePath | Out-Null
+        # While it is stopped, the kept table changes and the new one is made, filled and altered.
+        $source.Sql('UPDATE grow.a SET v = v + 1 WHERE id <= 500; CREATE TABLE grow.b (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO grow.b SELECT seq, seq FROM grow.seq_1_to_3000; ALTER TABLE grow.b ADD COLUMN w INT DEFAULT 7;')
+
+        $changed = Set-DtsSyncJob -Name 'grow' -AddObject 'grow.b' -PassThru -StatePath $statePath
+        $changed.Objects | Should -Be 'grow.a', 'grow.b'
+        $changed.State | Should -Be 'Stopped' -Because 'a stopped job stays stopped and resumes from its checkpoint'
+
+        # Both tables are written while the worker syncs grow.a up to where grow.b joins, and copies grow.b.
+        $writer = Start-ThreadJob -ArgumentList $source -ScriptBlock {
+            param($server)
+            for ($i = 1; $i -le 200; $i++) { $server.Sql("INSERT INTO grow.a VALUES ($(1000 + $i), $i); UPDATE grow.b SET v = v + 1 WHERE id = $i; INSERT INTO grow.b (id, v) VALUES ($(3000 + $i), $i);") }
+        }
+        try {
+            (Start-DtsSync -Name 'grow' -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        } finally {
+            $writer | Wait-Job -Timeout 120 | Receive-Job -ErrorAction Stop
+            $writer | Remove-Job -Force
+        }
+        $source.Sql('ALTER TABLE grow.b ADD COLUMN x INT; INSERT INTO grow.b (id, v, x) VALUES (9999, 1, 2);')
+        Wait-Equal 'grow.a'
+        Wait-Equal 'grow.b'
+        ($target.Sql('SHOW CREATE TABLE grow.b') -split "`t")[1] | Should -Be (($source.Sql('SHOW CREATE TABLE grow.b') -split "`t")[1])
+        (Get-DtsSyncStatus -Name 'grow' -StatePath $statePath).RowsCopied | Should -BeGreaterOrEqual 3000
+        $log = Get-Content -Raw (Join-Path $stateDir "logs/$($changed.Id).log")
+        $log | Should -Match 'objects changed: grow\.b added, none removed'
+        $log | Should -Match 'Syncing the objects it kept up to \S+, where the added ones join'
+    }
+
+    It 'stops applying a removed table and keeps it on the target' {
+        Stop-DtsSync -Name 'grow' -StatePath $statePath | Out-Null
+        (Set-DtsSyncJob -Name 'grow' -RemoveObject 'grow.a' -PassThru -StatePath $statePath).Objects | Should -Be 'grow.b'
+        $kept = Get-Fingerprint $target 'grow.a'
+        (Start-DtsSync -Name 'grow' -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        $source.Sql('INSERT INTO grow.a VALUES (5000, 1); ALTER TABLE grow.a ADD COLUMN gone INT; INSERT INTO grow.b (id, v) VALUES (10000, 1);')
+        Wait-Equal 'grow.b'
+        Get-Fingerprint $target 'grow.a' | Should -Be $kept
+        Stop-DtsSync -Name 'grow' -StatePath $statePath | Out-Null
+    }
+
+    It 'takes a rotated password, checks the job again, and tells a running job to restart for a change' {
+        $source.CreateUser('dts_rot', 'Rot-One-1', [string[]]@('GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO {user}'))
+        $job = New-DtsSyncJob -Name 'rotate' -Source $source.Address -SourceCredential (New-TestCredential 'dts_rot' 'Rot-One-1') -Target $target.Address `
+            -TargetCredential (Get-TargetCredential) -Object 'grow.b' -InitialSync None -StatePath $statePath -SourceSslMode None -TargetSslMode None
+        ($job | Start-DtsSync -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        Set-DtsSyncJob -Name 'rotate' -ConflictPolicy Overwrite -StatePath $statePath -WarningVariable warnings 3>$null
+        $warnings | Should -Match 'is running: its worker takes the change when it next starts'
+        (Get-DtsSyncJob -Name 'rotate' -StatePath $statePath).ConflictPolicy | Should -Be 'Overwrite'
+        Stop-DtsSync -Name 'rotate' -StatePath $statePath | Out-Null
+
+        $source.Sql("ALTER USER 'dts_rot'@'%' IDENTIFIED BY 'Rot-Two-2'")
+        Test-DtsPrecheck -Name 'rotate' -Quiet -StatePath $statePath | Should -BeFalse -Because 'the stored password is the old one'
+        $rotated = Set-DtsSyncJob -Name 'rotate' -SourceCredential (New-TestCredential 'dts_rot' 'Rot-Two-2') -PassThru -StatePath $statePath
+        $rotated.State | Should -Be 'Created' -Because 'the failed precheck was of the old password'
+        $rotated.LastPrecheckAt | Should -BeNullOrEmpty
+        (Start-DtsSync -Name 'rotate' -Wait -StatePath $statePath).State | Should -Be 'Synchronizing'
+        $source.Sql('INSERT INTO grow.b (id, v) VALUES (10001, 1);')
+        Wait-Equal 'grow.b'
+        Stop-DtsSync -Name 'rotate' -StatePath $statePath | Out-Null
+    }
+
+    It 'refuses changes a job cannot take, changes nothing under -WhatIf, and says when nothing differs' -ForEach @(
+        @{ Case = 'a new target name for a table it syncs'; Change = @{ Mapping = @{ 'grow.b' = 'b2' } }; Match = 'remove it' }
+        @{ Case = 'an object it does not name'; Change = @{ RemoveObject = 'grow.nope' }; Match = 'does not name' }
+        @{ Case = '-Object with -AddObject'; Change = @{ Object = 'grow.b'; AddObject = 'grow.c' }; Match = 'cannot be combined' }
+    ) {
+        $before = Get-DtsSyncJob -Name 'rotate' -StatePath $statePath
+        Set-DtsSyncJob -Name 'rotate' @Change -StatePath $statePath -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'InvalidJobChange*'
+        $failed[0].TargetObject.Id | Should -Be $before.Id
+        "$failed" + $failed[0].ErrorDetails.RecommendedAction | Should -Match $Match
+        (Get-DtsSyncJob -Name 'rotate' -StatePath $statePath | ConvertTo-Json) | Should -Be ($before | ConvertTo-Json)
+
+        Set-DtsSyncJob -Name 'rotate' -NewName 'renamed' -WhatIf -StatePath $statePath
+        (Get-DtsSyncJob -Id $before.Id -StatePath $statePath).Name | Should -Be 'rotate'
+        Set-DtsSyncJob -Name 'rotate' -ConflictPolicy $before.ConflictPolicy -StatePath $statePath -WarningVariable same 3>$null
+        $same | Should -Match 'nothing differs'
+    }
+}
+

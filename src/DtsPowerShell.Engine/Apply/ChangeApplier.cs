@@ -55,8 +55,12 @@ public sealed class ChangeApplier(
     private Dictionary<string, ulong> peerSessions = [];
     private bool peerSessionsChanged;
 
-    /// <summary>Applies changes until <paramref name="stopRequested"/> says stop (at a transaction boundary) or the stream fails.</summary>
-    public async Task RunAsync(ChannelReader<Change> changes, BinlogPosition start, Func<bool> stopRequested, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies changes until <paramref name="stopRequested"/> says stop (at a transaction boundary) or the stream fails;
+    /// with <paramref name="stopBefore"/> (a transaction boundary), also once every transaction that begins before it is
+    /// applied: the next one begins at or after it, or the stream waits with none pending at it.
+    /// </summary>
+    public async Task RunAsync(ChannelReader<Change> changes, BinlogPosition start, Func<bool> stopRequested, CancellationToken cancellationToken, BinlogPosition? stopBefore = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(stopRequested);
@@ -73,7 +77,7 @@ public sealed class ChangeApplier(
                     if (atBoundary)
                     {
                         await CommitAsync(cancellationToken).ConfigureAwait(false);
-                        if (stopRequested())
+                        if (stopRequested() || (stopBefore is not null && applied.CompareTo(stopBefore) >= 0))
                         {
                             return;
                         }
@@ -99,6 +103,9 @@ public sealed class ChangeApplier(
 
                 switch (change)
                 {
+                    case TransactionStart begin when stopBefore is not null && begin.Position.CompareTo(stopBefore) >= 0:
+                        await CommitAsync(cancellationToken).ConfigureAwait(false);
+                        return;
                     case TransactionStart begin:
                         transactionStart = begin.Position;
                         fromTarget = false;

@@ -15,6 +15,9 @@ public static class DtsObjects
     /// <summary>The target table that holds each job's selected source tables as of its checkpoint (the schema rows are decoded with).</summary>
     public const string TableSchemaTable = "table_schema";
 
+    /// <summary>The objects (databases, tables) a job's target holds the sync of, to tell what Set-DtsSyncJob changed.</summary>
+    public const string JobObjectsTable = "job_objects";
+
     /// <summary>The target table that marks a DDL statement being applied, so a crash between it and its checkpoint neither loses nor repeats it.</summary>
     public const string DdlPendingTable = "ddl_pending";
 

@@ -17,6 +17,14 @@ public sealed class NameMapping
     /// <summary>The mapping as given, keys and values in their canonical spelling.</summary>
     public IReadOnlyDictionary<string, string> Entries { get; }
 
+    /// <summary>Whether a mapping key (db, db.table or db.table.column) names something in <paramref name="selection"/>.</summary>
+    public static bool KeyNames(string key, ObjectSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var p = QualifiedName.Parse(key, "Mapping key").Parts;
+        return p.Count == 1 ? selection.ContainsDatabase(p[0]) : selection.ContainsTable(p[0], p[1]);
+    }
+
     public static NameMapping Create(IEnumerable<KeyValuePair<string, string>> entries, ObjectSelection selection)
     {
         var canonical = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -59,6 +59,53 @@ public sealed class SyncJobRepository
         }
     }
 
+    /// <summary>
+    /// Replaces a stored job's name, accounts, passwords, TLS settings, objects, mapping and conflict policy with those of
+    /// <paramref name="definition"/> (its servers, initial sync and start position stay). With <paramref name="resetPrecheck"/>
+    /// (what the precheck checked changed), its stored precheck is dropped: a job that was Ready or PrecheckFailed is
+    /// Created again, and the next start checks it first.
+    /// </summary>
+    /// <returns>The job as stored now; null when it is not in the state file.</returns>
+    public SyncJob? Update(string id, SyncJobDefinition definition, bool resetPrecheck)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        using var connection = store.Connect();
+        using var transaction = connection.BeginTransaction();
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText =
+            "UPDATE jobs SET name = $name, source_user = $su, source_secret = $ss, source_ssl_mode = $sm, source_ssl_ca = $sc, " +
+            "target_user = $tu, target_secret = $ts, target_ssl_mode = $tm, target_ssl_ca = $tc, objects = $objects, mapping = $mapping, conflict_policy = $conflicts WHERE id = $id";
+        update.Parameters.AddWithValue("$id", id);
+        update.Parameters.AddWithValue("$name", definition.Name ?? throw new ArgumentException("An update needs the job's name.", nameof(definition)));
+        AddEndpoint(update, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
+        AddEndpoint(update, "t", definition.Target, store.Secrets.Protect(definition.Target.Password, SecretContext(id, "target")));
+        update.Parameters.AddWithValue("$objects", JsonSerializer.Serialize(definition.Selection.Objects.Select(o => o.ToString())));
+        update.Parameters.AddWithValue("$mapping", JsonSerializer.Serialize(definition.Mapping.Entries));
+        update.Parameters.AddWithValue("$conflicts", definition.ConflictPolicy.ToString());
+        if (update.ExecuteNonQuery() == 0)
+        {
+            return null;
+        }
+
+        if (resetPrecheck)
+        {
+            using var reset = connection.CreateCommand();
+            reset.Transaction = transaction;
+            reset.CommandText =
+                "DELETE FROM precheck_results WHERE job_id = $id;" +
+                "UPDATE jobs SET last_precheck_at = NULL, state = CASE WHEN state IN ($ready, $failed) THEN $created ELSE state END WHERE id = $id;";
+            reset.Parameters.AddWithValue("$id", id);
+            reset.Parameters.AddWithValue("$ready", nameof(SyncJobState.Ready));
+            reset.Parameters.AddWithValue("$failed", nameof(SyncJobState.PrecheckFailed));
+            reset.Parameters.AddWithValue("$created", nameof(SyncJobState.Created));
+            reset.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return Get(id);
+    }
+
     public IReadOnlyList<SyncJob> List() => Query("ORDER BY created_at, id", null);
 
     public SyncJob? Get(string id) => Query("WHERE id = $id", id).FirstOrDefault();

@@ -38,6 +38,11 @@ public static class JobControl
         return status;
     }
 
+    /// <summary>Whether the job has ever run (a worker started it: it may have made and filled tables on the target).</summary>
+    public static bool HasRun(StateStore store, SyncJob job) =>
+        GetStatus(store, job) is { } status
+        && (status.Position is not null || status.RowsCopied > 0 || status.State is not (SyncJobState.Created or SyncJobState.Ready or SyncJobState.PrecheckFailed));
+
     public static bool IsRunning(StateStore store, string jobId)
     {
         ArgumentNullException.ThrowIfNull(store);

@@ -4,6 +4,7 @@ using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Schema;
+using DtsPowerShell.Engine.Selection;
 using DtsPowerShell.Engine.Snapshot;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
@@ -144,9 +145,29 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
                 log.LogWarning("Job {Id} has no tracked schema (an earlier version created it): it is read from the source now, so DDL run since the job's position is not reflected in it.", job.Id);
             }
 
-            (tracker, var position) = await CaptureAsync(sourceConnection, needPosition: checkpoint is null && (resync || job.StartPosition is null), token).ConfigureAwait(false);
+            (tracker, var position) = await CaptureAsync(sourceConnection, job.Selection, needPosition: checkpoint is null && (resync || job.StartPosition is null), token).ConfigureAwait(false);
             await schemas.SaveCaptureAsync(targetConnection, tracker.Tables, token).ConfigureAwait(false);
             checkpoint ??= await FirstCheckpointAsync(sourceConnection, targetConnection, tracker, position, resync, token).ConfigureAwait(false);
+        }
+
+        var held = await checkpoints.ReadObjectsAsync(targetConnection, token).ConfigureAwait(false);
+        if (held is null)
+        {
+            await checkpoints.WriteObjectsAsync(targetConnection, null, job.Selection, token).ConfigureAwait(false);
+        }
+        else if (SelectionChange.Between(held, job.Selection) is { IsNone: false } change)
+        {
+            if (checkpoint.Phase != SyncPhase.Incremental)
+            {
+                throw new SyncStoppedException($"The objects of job {job.Id} were changed before its initial sync was done ({string.Join(", ", held)} on the target, {string.Join(", ", job.Selection.Objects)} now). Start-DtsSync -Resync copies the job's tables again, as it names them now, from a new snapshot.");
+            }
+
+            if (await ChangeObjectsAsync(sourceConnection, targetConnection, tracker, checkpoint, change, token).ConfigureAwait(false) is not { } changed)
+            {
+                return;
+            }
+
+            (tracker, checkpoint) = changed;
         }
 
         var tables = tracker.Tables.Select(t => t.Schema).ToList();
@@ -193,20 +214,93 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         Progress.Position ??= checkpoint.Position;
         var copies = (await checkpoints.ReadTablesAsync(targetConnection, token).ConfigureAwait(false)).ToDictionary(c => (c.Database, c.Table));
         var binder = new TableMapBinder((database, table) => tracker.Find(database, table)?.Schema, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, token).ConfigureAwait(false));
-        await StreamAsync(targetConnection, tracker, targets, copies, binder, checkpoint.Position!, cancellationToken).ConfigureAwait(false);
+        await StreamAsync(targetConnection, tracker, targets, copies, binder, checkpoint.Position!, job.Selection, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Brings the target from the objects it holds to those the job names now (Set-DtsSyncJob changed them while it was
+    /// stopped). Removed tables stop being followed at the checkpoint. Added ones are read from the source with a position
+    /// P they hold at; the kept ones are first synced up to P, as before the change; then the added tables are created,
+    /// tracked as of P and marked to be copied (each from a snapshot of its own, its changes before that skipped), in one
+    /// transaction with the checkpoint at P: from there the job follows all it names, as after a resync of those tables.
+    /// </summary>
+    /// <returns>The tracked tables and checkpoint after the change; null when a stop came first (the next start does it again).</returns>
+    private async Task<(SchemaTracker Tracker, Checkpoint Checkpoint)?> ChangeObjectsAsync(
+        MySqlConnection sourceConnection, MySqlConnection targetConnection, SchemaTracker tracker, Checkpoint checkpoint, SelectionChange change, CancellationToken cancellationToken)
+    {
+        log.LogInformation("The job's objects changed: {Added} added, {Removed} removed.", change.Added.Count == 0 ? "none" : string.Join(", ", change.Added), change.Removed.Count == 0 ? "none" : string.Join(", ", change.Removed));
+        var removed = tracker.Tables.Where(t => !change.Keeps(t.Schema.Database, t.Schema.Name)).ToList();
+        var kept = new SchemaTracker(tracker.Tables.Where(t => change.Keeps(t.Schema.Database, t.Schema.Name)).ToList());
+        var position = checkpoint.Position!;
+        var added = new List<TrackedTable>();
+        if (change.Added.Count > 0)
+        {
+            var (capture, at) = await CaptureAsync(sourceConnection, new ObjectSelection(change.Added), needPosition: true, cancellationToken).ConfigureAwait(false);
+            added.AddRange(capture.Tables.Where(t => change.Brings(t.Schema.Database, t.Schema.Name)));
+            if (change.Kept.Count > 0)
+            {
+                log.LogInformation("Syncing the objects it kept up to {Position}, where the added ones join.", at);
+                var copies = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false))
+                    .Where(c => change.Keeps(c.Database, c.Table)).ToDictionary(c => (c.Database, c.Table));
+                var targets = kept.Tables.ToDictionary(t => (t.Schema.Database, t.Schema.Name), t => new TargetTable(t.Schema, job.NameMapping));
+                var binder = new TableMapBinder((database, table) => kept.Find(database, table)?.Schema, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, cancellationToken).ConfigureAwait(false));
+                await StreamAsync(targetConnection, kept, targets, copies, binder, position, new ObjectSelection(change.Kept), at!, cancellationToken).ConfigureAwait(false);
+                if (stopRequested)
+                {
+                    return null;
+                }
+            }
+
+            position = at!;
+            if (job.InitialSync.HasFlag(InitialSync.Schema) && added.Count > 0)
+            {
+                await using var schemaConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
+                await new SchemaInitializer(sourceConnection, schemaConnection, new ObjectSelection(change.Added), job.NameMapping, log).CreateTablesAsync(added, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var copying = added.Count > 0 && job.InitialSync.HasFlag(InitialSync.Data);
+        var next = new Checkpoint(copying ? SyncPhase.Data : SyncPhase.Incremental, position);
+        await using (var transaction = await targetConnection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var schemaChanges = removed.ToDictionary(t => (t.Schema.Database, t.Schema.Name), _ => (TrackedTable?)null);
+            foreach (var table in added)
+            {
+                schemaChanges[(table.Schema.Database, table.Schema.Name)] = table;
+            }
+
+            await schemas.SaveAsync(targetConnection, transaction, schemaChanges, cancellationToken).ConfigureAwait(false);
+            foreach (var table in removed)
+            {
+                await checkpoints.DeleteTableAsync(targetConnection, transaction, table.Schema.Database, table.Schema.Name, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var table in added)
+            {
+                var (database, name) = (table.Schema.Database, table.Schema.Name);
+                await checkpoints.WriteTableAsync(targetConnection, transaction, copying ? TableCopyState.ToCopy(database, name, position) : TableCopyState.Copied(database, name, position), cancellationToken).ConfigureAwait(false);
+            }
+
+            await checkpoints.WriteObjectsAsync(targetConnection, transaction, job.Selection, cancellationToken).ConfigureAwait(false);
+            await checkpoints.WriteAsync(targetConnection, transaction, next, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        log.LogInformation("The job now follows {Count} tables from {Position}; {Copied} added tables to copy.", kept.Tables.Count + added.Count, position, copying ? added.Count : 0);
+        return (new SchemaTracker([.. kept.Tables, .. added]), next);
     }
 
     /// <summary>
     /// The selected tables as the source has them now; with <paramref name="needPosition"/>, also the binlog position
     /// they hold at: read between two captures that agree, so no DDL falls between the schema and the position.
     /// </summary>
-    private async Task<(SchemaTracker Tracker, BinlogPosition? Position)> CaptureAsync(MySqlConnection sourceConnection, bool needPosition, CancellationToken cancellationToken)
+    private static async Task<(SchemaTracker Tracker, BinlogPosition? Position)> CaptureAsync(MySqlConnection sourceConnection, ObjectSelection selection, bool needPosition, CancellationToken cancellationToken)
     {
-        var tracker = await SchemaTracker.CaptureAsync(sourceConnection, job.Selection, cancellationToken).ConfigureAwait(false);
+        var tracker = await SchemaTracker.CaptureAsync(sourceConnection, selection, cancellationToken).ConfigureAwait(false);
         while (needPosition)
         {
             var position = await SnapshotPosition.CurrentAsync(sourceConnection, cancellationToken).ConfigureAwait(false);
-            var again = await SchemaTracker.CaptureAsync(sourceConnection, job.Selection, cancellationToken).ConfigureAwait(false);
+            var again = await SchemaTracker.CaptureAsync(sourceConnection, selection, cancellationToken).ConfigureAwait(false);
             if (again.Tables.Select(t => t.CreateStatement).SequenceEqual(tracker.Tables.Select(t => t.CreateStatement)))
             {
                 return (again, position);
@@ -372,6 +466,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         Dictionary<(string, string), TableCopyState> copies,
         TableMapBinder binder,
         BinlogPosition start,
+        ObjectSelection selection,
+        BinlogPosition? stopBefore,
         CancellationToken cancellationToken)
     {
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -406,9 +502,9 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         {
             await using var scratchConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
             var scratch = await ScratchDatabase.OpenAsync(scratchConnection, job.Id, cancellationToken).ConfigureAwait(false);
-            var ddl = new DdlApplier(targetConnection, job.Id, tracker, scratch, schemas, new DdlJournal(job.Id, origin), job.Selection, job.NameMapping, targets, copies, log);
+            var ddl = new DdlApplier(targetConnection, job.Id, tracker, scratch, schemas, new DdlJournal(job.Id, origin), selection, job.NameMapping, targets, copies, log);
             var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier with { ConflictPolicy = job.ConflictPolicy }, origin!, targetServer, log);
-            await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken).ConfigureAwait(false);
+            await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken, stopBefore).ConfigureAwait(false);
         }
         finally
         {

@@ -14,7 +14,7 @@ namespace DtsPowerShell.Engine.Sync;
 public static class TargetCleanup
 {
     /// <summary>The job's rows about what it copied and tracks, which a resync clears; the checkpoint is written anew, the DDL history and origin marks stay.</summary>
-    internal static readonly string[] CopyBookkeeping = [DtsObjects.TableCopyTable, DtsObjects.TableSchemaTable, DtsObjects.DdlPendingTable, DtsObjects.PeerStatementTable];
+    internal static readonly string[] CopyBookkeeping = [DtsObjects.TableCopyTable, DtsObjects.TableSchemaTable, DtsObjects.DdlPendingTable, DtsObjects.PeerStatementTable, DtsObjects.JobObjectsTable];
 
     private static readonly string[] JobTables = [DtsObjects.CheckpointTable, DtsObjects.DdlHistoryTable, DtsObjects.OriginTable, .. CopyBookkeeping];
 

@@ -5,7 +5,8 @@ namespace DtsPowerShell.Engine.Sync;
 
 /// <summary>
 /// Starts a job's worker (the <c>dts</c> host, <c>dts worker</c>) detached from the caller: no console, its own
-/// session on Linux and macOS (it calls setsid itself), so it outlives the PowerShell session that started it. A
+/// session on Linux and macOS (it calls setsid itself), on Windows its own process group out of the caller's job object
+/// where that allows it (<see cref="WindowsDetachedProcess"/>), so it outlives the PowerShell session that started it. A
 /// worker is known by its process id together with its start time (on Linux the start in clock ticks since boot,
 /// which a change of the wall clock does not move), so a reused id is never taken for it.
 /// </summary>
@@ -38,6 +39,13 @@ public static class WorkerProcess
         foreach (var argument in hostArguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            var environmentOfWorker = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["DOTNET_TieredCompilation"] = "1" };
+            using var detached = Process.GetProcessById(WindowsDetachedProcess.Start(host, hostArguments, environmentOfWorker, start.WorkingDirectory));
+            return (detached.Id, IdentityOf(detached));
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"The worker '{worker}' did not start.");

@@ -30,7 +30,7 @@
         PSData = @{
             Tags         = @('MySQL', 'MariaDB', 'Replication', 'Binlog', 'Sync', 'DTS', 'CDC', 'Migration', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Precheck, schema and full initialisation, exactly-once binlog sync with DDL, two-way pairs, conflict policies, Start-DtsSync -Resync, Compare-DtsSyncData, and the binlog cmdlets Get-DtsBinlogEvent and ConvertTo-DtsSql.'
+            ReleaseNotes = 'Precheck, schema and full initialisation, exactly-once binlog sync with DDL, two-way pairs, conflict policies, Start-DtsSync -Resync, Compare-DtsSyncData, Set-DtsSyncJob (password rotation, objects added and removed on a synced job), Get-DtsSyncStatus -History and Export-DtsSyncReport (a day of latency as charts), and the binlog cmdlets Get-DtsBinlogEvent and ConvertTo-DtsSql.'
         }
     }
 }

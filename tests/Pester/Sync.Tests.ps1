@@ -82,12 +82,12 @@ Describe 'Start-DtsSync, Get-DtsSyncStatus and Stop-DtsSync' {
         Wait-Until {
             $source.Sql("UPDATE crm.customers SET balance = balance + 1 WHERE id <= 50")
             $points = @(Get-DtsSyncStatus -Name 'crm' -History -StatePath $statePath)
-            ($points | Measure-Object EventsPerSecond -Maximum).Maximum -gt 0 -and @($points | Where-Object Latency).Count -gt 0
-        } 'minutes with events and a latency in the history'
+            ($points | Measure-Object EventsPerSecond -Maximum).Maximum -gt 0 -and @($points | Where-Object Latency).Count -gt 0 -and ($points | Measure-Object Samples -Sum).Sum -gt 1
+        } 'minutes with events, a latency and more than one report in the history'
         $points = @(Get-DtsSyncStatus -InputObject $job -History -StatePath $statePath)
         $points.Id | Sort-Object -Unique | Should -Be $job.Id
         $points.Minute | Should -Be ($points.Minute | Sort-Object) -Because 'oldest first'
-        ($points | Measure-Object Samples -Sum).Sum | Should -BeGreaterThan 1
+        ($points | Measure-Object Samples -Sum).Sum | Should -BeGreaterThan 1 -Because 'the worker reports about once a second'
         $points[-1].Minute | Should -BeGreaterThan ([DateTime]::UtcNow.AddMinutes(-2))
         @($points | Where-Object { $_.MaxLatency -lt $_.Latency }).Count | Should -Be 0
         Get-DtsSyncStatus -Name 'crm' -History -Since (Get-Date).AddMinutes(5) -StatePath $statePath | Should -BeNullOrEmpty

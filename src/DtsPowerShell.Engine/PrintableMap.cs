@@ -6,8 +6,12 @@ namespace DtsPowerShell.Engine;
 public sealed class PrintableMap : ReadOnlyDictionary<string, string>
 {
     public PrintableMap(IEnumerable<KeyValuePair<string, string>> pairs)
-        : base(new SortedDictionary<string, string>(pairs.ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal))
+        : base(new SortedDictionary<string, string>(StringComparer.Ordinal))
     {
+        foreach (var (key, value) in pairs)
+        {
+            Dictionary.Add(key, value);
+        }
     }
 
     public override string ToString() => string.Join(", ", this.Select(p => $"{p.Key}={p.Value}"));

@@ -18,6 +18,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
     private readonly string path;
     private readonly Lock gate = new();
     private FileStream file;
+    private long size;
 
     public FileLoggerProvider(string path, long maxBytes = DefaultMaxBytes, int keptFiles = DefaultKeptFiles)
     {
@@ -25,7 +26,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
         MaxBytes = maxBytes;
         KeptFiles = keptFiles;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        file = Open(path);
+        (file, size) = Open(path);
     }
 
     /// <summary>The size a log file grows to before it is rotated.</summary>
@@ -38,7 +39,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
     public void Dispose() => file.Dispose();
 
-    private static FileStream Open(string path)
+    private static (FileStream File, long Size) Open(string path)
     {
         var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete };
         if (!OperatingSystem.IsWindows())
@@ -46,7 +47,8 @@ internal sealed class FileLoggerProvider : ILoggerProvider
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        return new FileStream(path, options);
+        var stream = new FileStream(path, options);
+        return (stream, stream.Length);
     }
 
     private void Rotate()
@@ -70,7 +72,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
             File.Delete(path);
         }
 
-        file = Open(path);
+        (file, size) = Open(path);
     }
 
     private void Write(LogLevel level, string message, Exception? error)
@@ -87,13 +89,14 @@ internal sealed class FileLoggerProvider : ILoggerProvider
         var bytes = Utf8.GetBytes(line.AppendLine().ToString());
         lock (gate)
         {
-            if (file.Length > 0 && file.Length + bytes.Length > MaxBytes)
+            if (size > 0 && size + bytes.Length > MaxBytes)
             {
                 Rotate();
             }
 
             file.Write(bytes);
             file.Flush();
+            size += bytes.Length;
         }
     }
 

@@ -24,9 +24,10 @@ BeforeAll {
         try { ($Server.Sql("CHECKSUM TABLE $Table") -split "`t")[-1] + '/' + $Server.Sql("SELECT COUNT(*) FROM $Table") } catch { 'missing' }
     }
 
+    # The condition is the last thing the block writes (a block that also writes other output is not always true).
     function Wait-Until([scriptblock] $Condition, [string] $What, [int] $Seconds = 90) {
         $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
+        while (-not (& $Condition | Select-Object -Last 1)) {
             if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
             Start-Sleep -Milliseconds 100
         }
@@ -80,7 +81,7 @@ Describe 'Start-DtsSync, Get-DtsSyncStatus and Stop-DtsSync' {
     It 'keeps latency and events per second per minute, and draws them in a self-contained HTML report' {
         $job = Get-DtsSyncJob -Name 'crm' -StatePath $statePath
         Wait-Until {
-            $source.Sql("UPDATE crm.customers SET balance = balance + 1 WHERE id <= 50")
+            $null = $source.Sql("UPDATE crm.customers SET balance = balance + 1 WHERE id <= 50")
             $points = @(Get-DtsSyncStatus -Name 'crm' -History -StatePath $statePath)
             ($points | Measure-Object EventsPerSecond -Maximum).Maximum -gt 0 -and @($points | Where-Object Latency).Count -gt 0 -and ($points | Measure-Object Samples -Sum).Sum -gt 1
         } 'minutes with events, a latency and more than one report in the history'
@@ -88,6 +89,8 @@ Describe 'Start-DtsSync, Get-DtsSyncStatus and Stop-DtsSync' {
         $points.Id | Sort-Object -Unique | Should -Be $job.Id
         $points.Minute | Should -Be ($points.Minute | Sort-Object) -Because 'oldest first'
         ($points | Measure-Object Samples -Sum).Sum | Should -BeGreaterThan 1 -Because 'the worker reports about once a second'
+        ($points | Measure-Object EventsPerSecond -Maximum).Maximum | Should -BeGreaterThan 0
+        @($points | Where-Object Latency).Count | Should -BeGreaterThan 0
         $points[-1].Minute | Should -BeGreaterThan ([DateTime]::UtcNow.AddMinutes(-2))
         @($points | Where-Object { $_.MaxLatency -lt $_.Latency }).Count | Should -Be 0
         Get-DtsSyncStatus -Name 'crm' -History -Since (Get-Date).AddMinutes(5) -StatePath $statePath | Should -BeNullOrEmpty

@@ -212,9 +212,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         }
 
         Progress.Position ??= checkpoint.Position;
-        var copies = (await checkpoints.ReadTablesAsync(targetConnection, token).ConfigureAwait(false)).ToDictionary(c => (c.Database, c.Table));
-        var binder = new TableMapBinder((database, table) => tracker.Find(database, table)?.Schema, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, token).ConfigureAwait(false));
-        await StreamAsync(targetConnection, tracker, targets, copies, binder, checkpoint.Position!, job.Selection, null, cancellationToken).ConfigureAwait(false);
+        await StreamAsync(sourceConnection, targetConnection, tracker, checkpoint.Position!, job.Selection, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -240,11 +238,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
             if (change.Kept.Count > 0)
             {
                 log.LogInformation("Syncing the objects it kept up to {Position}, where the added ones join.", at);
-                var copies = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false))
-                    .Where(c => change.Keeps(c.Database, c.Table)).ToDictionary(c => (c.Database, c.Table));
-                var targets = kept.Tables.ToDictionary(t => (t.Schema.Database, t.Schema.Name), t => new TargetTable(t.Schema, job.NameMapping));
-                var binder = new TableMapBinder((database, table) => kept.Find(database, table)?.Schema, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, cancellationToken).ConfigureAwait(false));
-                await StreamAsync(targetConnection, kept, targets, copies, binder, position, new ObjectSelection(change.Kept), at!, cancellationToken).ConfigureAwait(false);
+                await StreamAsync(sourceConnection, targetConnection, kept, position, new ObjectSelection(change.Kept), at!, cancellationToken).ConfigureAwait(false);
                 if (stopRequested)
                 {
                     return null;
@@ -459,17 +453,23 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         return new TargetTable(schema, job.NameMapping);
     }
 
+    /// <summary>
+    /// Follows the binlog from <paramref name="start"/> for the tables <paramref name="tracker"/> holds, as
+    /// <paramref name="selection"/> chooses, until a stop request or, with <paramref name="stopBefore"/>, until every
+    /// transaction that begins before it is applied.
+    /// </summary>
     private async Task StreamAsync(
+        MySqlConnection sourceConnection,
         MySqlConnection targetConnection,
         SchemaTracker tracker,
-        Dictionary<(string, string), TargetTable> targets,
-        Dictionary<(string, string), TableCopyState> copies,
-        TableMapBinder binder,
         BinlogPosition start,
         ObjectSelection selection,
         BinlogPosition? stopBefore,
         CancellationToken cancellationToken)
     {
+        var targets = tracker.Tables.ToDictionary(t => (t.Schema.Database, t.Schema.Name), t => new TargetTable(t.Schema, job.NameMapping));
+        var copies = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false)).ToDictionary(c => (c.Database, c.Table));
+        var binder = new TableMapBinder((database, table) => tracker.Find(database, table)?.Schema, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, cancellationToken).ConfigureAwait(false));
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var client = new BinlogClient(source, new BinlogClientOptions { ReconnectAttempts = 0, Timeout = options.Timeout, HeartbeatPeriod = TimeSpan.FromSeconds(1), TableMapped = binder.Bind }, log);
         var changes = Channel.CreateBounded<Change>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });

@@ -102,34 +102,38 @@ public sealed class SetDtsSyncJobCommand : JobCmdlet
                 continue;
             }
 
-            var result = job;
             if (changed.Count == 0)
             {
                 WriteWarning($"Sync job '{job.Name}' ({job.Id}): nothing differs from what it has; nothing was changed.");
+                WritePassThru(job);
+                continue;
             }
-            else if (ShouldProcess($"sync job '{job.Name}' ({job.Id})", $"Change its {string.Join(", ", changed)}"))
-            {
-                if (Store.Jobs.Update(job.Id, definition, resetPrecheck: SyncJobChange.NeedsPrecheck(changed)) is not { } updated)
-                {
-                    WriteError(JobResolver.NotInStateFile(job, Store.Path));
-                    continue;
-                }
 
-                result = updated;
-                if (JobControl.IsRunning(Store, job.Id))
-                {
-                    WriteWarning($"Sync job '{job.Name}' ({job.Id}) is running: its worker takes the change when it next starts. Restart it: Stop-DtsSync -Id {job.Id}; Start-DtsSync -Id {job.Id}");
-                }
-            }
-            else
+            if (!ShouldProcess($"sync job '{job.Name}' ({job.Id})", $"Change its {string.Join(", ", changed)}"))
             {
                 continue;
             }
 
-            if (PassThru)
+            if (Store.Jobs.Update(job.Id, definition, resetPrecheck: SyncJobChange.NeedsPrecheck(changed)) is not { } updated)
             {
-                WriteObject(result);
+                WriteError(JobResolver.NotInStateFile(job, Store.Path));
+                continue;
             }
+
+            if (JobControl.IsRunning(Store, job.Id))
+            {
+                WriteWarning($"Sync job '{job.Name}' ({job.Id}) is running: its worker takes the change when it next starts. Restart it: Stop-DtsSync -Id {job.Id}; Start-DtsSync -Id {job.Id}");
+            }
+
+            WritePassThru(updated);
+        }
+    }
+
+    private void WritePassThru(SyncJob job)
+    {
+        if (PassThru)
+        {
+            WriteObject(job);
         }
     }
 

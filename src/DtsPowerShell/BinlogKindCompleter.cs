@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Changes;
 
 namespace DtsPowerShell;
 
@@ -9,5 +9,5 @@ namespace DtsPowerShell;
 public sealed class BinlogKindCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        BinlogEventFilter.KnownKinds.Where(k => k.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase)).Select(k => new CompletionResult(k));
+        ChangeFilter.KnownKinds.Where(k => k.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase)).Select(k => new CompletionResult(k));
 }

@@ -53,7 +53,7 @@ public static class ChangeStream
     /// <summary>The first event of a transaction: its GTID event, BEGIN, or (without either) its first change.</summary>
     private static bool StartsTransaction(BinlogEvent binlogEvent) => binlogEvent switch
     {
-        GtidEvent or QueryEvent or RowsEvent or TransactionPayloadEvent or XaPrepareEvent or XidEvent => true,
+        GtidEvent or QueryEvent or RowsEvent or FilteredRowsEvent or TransactionPayloadEvent or XaPrepareEvent or XidEvent => true,
         _ => false,
     };
 

@@ -1,3 +1,4 @@
+using DtsPowerShell.Engine.Jobs;
 namespace DtsPowerShell.Engine.Precheck;
 
 /// <summary>One precheck item: a name, the sides it needs, and a check that returns one result.</summary>

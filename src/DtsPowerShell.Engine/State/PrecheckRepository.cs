@@ -1,6 +1,5 @@
 using System.Globalization;
 using DtsPowerShell.Engine.Jobs;
-using DtsPowerShell.Engine.Precheck;
 
 namespace DtsPowerShell.Engine.State;
 

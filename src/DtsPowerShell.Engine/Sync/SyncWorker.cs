@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using DtsPowerShell.Engine.Apply;
 using DtsPowerShell.Engine.Binlog;
+using DtsPowerShell.Engine.Changes;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Schema;
@@ -471,7 +472,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var copies = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false)).ToDictionary(c => (c.Database, c.Table));
         var binder = new TableMapBinder((database, table) => tracker.Find(database, table)?.Schema, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, cancellationToken).ConfigureAwait(false));
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var client = new BinlogClient(source, new BinlogClientOptions { ReconnectAttempts = 0, Timeout = options.Timeout, HeartbeatPeriod = TimeSpan.FromSeconds(1), TableMapped = binder.Bind }, log);
+        var filter = ChangeFilter.ForSelection(selection, OwnTablesRead);
+        var client = new BinlogClient(source, new BinlogClientOptions { ReconnectAttempts = 0, Timeout = options.Timeout, HeartbeatPeriod = TimeSpan.FromSeconds(1), TableMapped = binder.Bind, DecodeRowsOf = filter.DecodesRowsOf }, log);
         var changes = Channel.CreateBounded<Change>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
         var binlogStart = start.File.Length == 0 && start.GtidSet is { } gtids ? BinlogStart.AtGtid(gtids) : BinlogStart.At(start with { GtidSet = start.GtidSet ?? await GtidAtAsync(start, cancellationToken).ConfigureAwait(false) });
         var reading = Task.Run(async () =>
@@ -513,6 +515,10 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
             await heartbeat.ConfigureAwait(false);
         }
     }
+
+    /// <summary>The sync's own tables whose rows it reads back from the source's binlog: its heartbeat, and a two-way peer's origin marks and DDL journal.</summary>
+    private static readonly (string, string)[] OwnTablesRead =
+        [(DtsObjects.Database, DtsObjects.HeartbeatTable), (DtsObjects.Database, DtsObjects.OriginTable), (DtsObjects.Database, DtsObjects.DdlPendingTable)];
 
     private static string Describe(Exception error) => error switch
     {

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using DtsPowerShell.Engine;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Changes;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Schema;
@@ -20,7 +21,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     private const string PathJobSet = "PathJob";
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> warnings = new();
     private readonly HashSet<string> warned = new(StringComparer.Ordinal);
-    private BinlogEventFilter filter = new();
+    private ChangeFilter filter = ChangeFilter.All;
     private BinlogStop? stop;
     private LiveSchemaSource? schema;
     private string? transaction;
@@ -98,7 +99,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     {
         try
         {
-            filter = new BinlogEventFilter(Database, Table, Type);
+            filter = ChangeFilter.ByPattern(Database, Table, Type);
             stop = Stop?.BaseObject switch
             {
                 null => null,
@@ -367,7 +368,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             && known.Columns.Select(c => c.Name).SequenceEqual(map.Columns.Select(c => c.Name)) ? known : null;
 
     /// <summary>Rows are decoded only past -Start's time and for the tables the filter wants.</summary>
-    private bool DecodeRowsOf(TableMapEvent map) => skipUntil is null && filter.WantsRowsOf(map);
+    private bool DecodeRowsOf(TableMapEvent map) => skipUntil is null && filter.DecodesRowsOf(map);
 
     /// <summary>Each table's schema mismatch once.</summary>
     private void DrainWarnings()

@@ -33,6 +33,24 @@ public sealed partial class ArchitectureTests
     }
 
     [Fact]
+    public void ThePartsAreLayeredEveryPartBelowTheOnesThatUseIt()
+    {
+        // The table is the one list of arrows: besides Sync (which runs everything), no part may reach back to one that uses it.
+        var arrows = AllowedArrows().Where(a => a.Key != "Sync").ToDictionary(a => a.Key, a => a.Value.Where(u => u != a.Key && u != "Sync").ToHashSet());
+        var placed = new List<string>();
+        while (placed.Count < arrows.Count)
+        {
+            var next = arrows.Keys.Except(placed).Where(p => arrows[p].All(placed.Contains)).Order(StringComparer.Ordinal).ToList();
+            Assert.True(next.Count > 0, "docs/architecture.md's arrows go round in a circle among: " + string.Join(", ", arrows.Keys.Except(placed)));
+            placed.AddRange(next);
+        }
+
+        Assert.DoesNotContain("Precheck", arrows["State"]);
+        Assert.Empty(arrows["Selection"]);
+        Assert.All(new[] { "Protocol", "Binlog", "Changes" }, low => Assert.DoesNotContain(arrows[low], high => high is "Jobs" or "State" or "Precheck" or "Apply"));
+    }
+
+    [Fact]
     public void TheCheckSeesUsingLinesAndQualifiedNames()
     {
         string[] parts = ["Jobs", "Precheck", "Binlog"];

@@ -28,7 +28,7 @@ public sealed class SyncJobChangeTests : IDisposable
     [Fact]
     public void ARotatedPasswordIsStoredEncryptedAndDropsTheStoredPrecheck()
     {
-        store.Prechecks.Save(job.Id, [Engine.Precheck.PrecheckResult.Passed(job.Id, "SourceConnection", "ok")], DateTime.UtcNow);
+        store.Prechecks.Save(job.Id, [Engine.Jobs.PrecheckResult.Passed(job.Id, "SourceConnection", "ok")], DateTime.UtcNow);
         var (definition, changed) = Apply(new SyncJobChange { SourceLogin = ("rotated", "new-secret-0003") });
         Assert.Equal(["source credentials"], changed);
         Assert.True(SyncJobChange.NeedsPrecheck(changed));

@@ -1,3 +1,4 @@
+using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Precheck;
 using DtsPowerShell.Engine.Precheck.Checks;
 using DtsPowerShell.Engine.State;

@@ -1,6 +1,5 @@
 using System.Text;
 using DtsPowerShell.Engine.Jobs;
-using DtsPowerShell.Engine.Precheck;
 using DtsPowerShell.Engine.State;
 using Microsoft.Data.Sqlite;
 

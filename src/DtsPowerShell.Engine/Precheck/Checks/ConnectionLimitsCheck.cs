@@ -1,4 +1,5 @@
 using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Jobs;
 
 namespace DtsPowerShell.Engine.Precheck.Checks;
 

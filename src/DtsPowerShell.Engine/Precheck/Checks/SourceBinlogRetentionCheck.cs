@@ -1,4 +1,5 @@
 using System.Globalization;
+using DtsPowerShell.Engine.Jobs;
 
 namespace DtsPowerShell.Engine.Precheck.Checks;
 

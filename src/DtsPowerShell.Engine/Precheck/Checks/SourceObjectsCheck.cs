@@ -1,3 +1,4 @@
+using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Precheck.Checks;

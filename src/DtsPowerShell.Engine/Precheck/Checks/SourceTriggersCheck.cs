@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Precheck.Checks;

@@ -1,3 +1,4 @@
+using DtsPowerShell.Engine.Jobs;
 namespace DtsPowerShell.Engine.Precheck.Checks;
 
 internal sealed class SourceVersionCheck : PrecheckItem

@@ -1,4 +1,5 @@
 using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 
 namespace DtsPowerShell.Engine.Precheck.Checks;

@@ -1,7 +1,7 @@
 using Newtonsoft.Json;
 using Newtonsoft.Json.Converters;
 
-namespace DtsPowerShell.Engine.Precheck;
+namespace DtsPowerShell.Engine.Jobs;
 
 /// <summary>The outcome of one precheck item. Only <see cref="Failed"/> keeps a job from starting.</summary>
 [JsonConverter(typeof(StringEnumConverter))]

@@ -1,4 +1,4 @@
-namespace DtsPowerShell.Engine.Precheck;
+namespace DtsPowerShell.Engine.Jobs;
 
 /// <summary>One precheck item's outcome for one job, with what to do about it when it did not pass.</summary>
 public sealed record PrecheckResult(string JobId, string Check, PrecheckStatus Status, string Message, string? Remedy)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Changes;
 using DtsPowerShell.Engine.Connections;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
@@ -123,7 +124,7 @@ public sealed class ChangeApplier(
                         break;
                     case StatementChange statement:
                         atBoundary = false;
-                        if (ddl.Prepare(statement.Query, transactionStart) is { } prepared)
+                        if (ddl.Prepare(statement, transactionStart) is { } prepared)
                         {
                             if (prepared.IsBarrier)
                             {
@@ -138,9 +139,6 @@ public sealed class ChangeApplier(
                             await ddl.ApplyAsync(prepared, cancellationToken, onTarget: !peers).ConfigureAwait(false);
                         }
 
-                        break;
-                    case SchemaBarrier barrier:
-                        barrier.Done.TrySetResult();
                         break;
                     case UnsupportedChange unsupported:
                         throw new SyncStoppedException($"The source's binlog at {applied} holds {unsupported.Reason}, which the sync cannot apply. Start-DtsSync -Resync copies the job's tables again from a new snapshot, past it.");

@@ -1,6 +1,7 @@
 using System.Text;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Changes;
 using DtsPowerShell.Engine.Connections;
 using DtsPowerShell.Engine.Ddl;
 using DtsPowerShell.Engine.Schema;
@@ -11,19 +12,18 @@ using MySqlConnector;
 namespace DtsPowerShell.Engine.Apply;
 
 /// <summary>
-/// Applies the source's statements as a barrier. <see cref="Prepare"/> decides by the rules (<see cref="DdlRules"/>);
-/// for a statement that runs on the target, the caller commits the rows before it, then <see cref="ApplyAsync"/> works
-/// out the tracked tables after it, runs it on the target once (marked as pending first: after a crash, the look of
-/// the objects it names, or for RENAME TABLE a marker table renamed with them, tells whether it ran), and moves the
-/// tracker and the target tables on while the reader waits (<see cref="SchemaBarrier"/>). At the end of its
-/// transaction, <see cref="SaveAsync"/> saves the tracked schema and the history in the transaction of the checkpoint
-/// past it, and clears the mark.
+/// Applies the source's statements as a barrier. <see cref="Prepare"/> takes the rules' decision the reader made
+/// (<see cref="DdlRules"/>) and refuses what they refuse; for a statement that runs on the target, the caller commits
+/// the rows before it, then <see cref="ApplyAsync"/> runs it on the target once (marked as pending first: after a
+/// crash, the look of the objects it names, or for RENAME TABLE a marker table renamed with them, tells whether it
+/// ran), and moves the applied schema and the target tables on by what the reader's <see cref="SchemaTimeline"/> found
+/// it did. At the end of its transaction, <see cref="SaveAsync"/> saves the tracked schema and the history in the
+/// transaction of the checkpoint past it, and clears the mark.
 /// </summary>
 public sealed class DdlApplier(
     MySqlConnection target,
     string jobId,
     SchemaTracker tracker,
-    ScratchDatabase scratch,
     SchemaStore store,
     DdlJournal journal,
     ObjectSelection selection,
@@ -42,38 +42,34 @@ public sealed class DdlApplier(
     private readonly string renamedMarker = QualifiedName.Quote(DtsObjects.Database) + "." + QualifiedName.Quote(DtsObjects.RenameMarkerTable(jobId, renamed: true));
 
     /// <summary>
-    /// Reads a statement that begins at <paramref name="at"/> and decides what to do with it: null when it does not
-    /// concern the job; throws <see cref="SyncStoppedException"/> for one the rules refuse.
+    /// Takes a statement that begins at <paramref name="at"/>: null when it does not concern the job; throws
+    /// <see cref="SyncStoppedException"/> for one the rules refuse.
     /// </summary>
-    public PreparedStatement? Prepare(QueryEvent query, BinlogPosition at)
+    public PreparedStatement? Prepare(StatementChange change, BinlogPosition at)
     {
-        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(at);
-        var ansiQuotes = ((query.SqlMode ?? 0) & SqlModes.AnsiQuotes) != 0;
-        var statement = DdlParser.Parse(query.Query, query.Database, ansiQuotes);
-        // MySQL 8.0.21+ logs CREATE TABLE … SELECT with START TRANSACTION; run anywhere else it would hold a transaction open.
-        var sql = statement.Kind == DdlKind.CreateTable ? DdlRewriter.WithoutStartTransaction(query.Query, ansiQuotes) : query.Query;
-        var decision = DdlRules.Decide(statement, sql, query.Database, selection, mapping, ansiQuotes);
+        var decision = change.Decision;
         if (decision.Outcome == DdlOutcome.Ignored)
         {
             return null;
         }
 
-        if (CoveredByCopies(statement, at))
+        if (CoveredByCopies(change.Statement, at))
         {
             // The copies were taken after it, with its effect: the schema still follows it (rows before them are decoded
             // with the columns of their time), the target does not run it.
-            return decision.TargetStatement is null ? null : new PreparedStatement(query, sql, statement, decision, at) { InCopies = true };
+            return decision.TargetStatement is null ? null : new PreparedStatement(change, at) { InCopies = true };
         }
 
         return decision.Outcome == DdlOutcome.Refused
             ? throw new SyncStoppedException($"The source's binlog at {at} holds a statement the sync cannot apply. {decision.Note}")
-            : new PreparedStatement(query, sql, statement, decision, at);
+            : new PreparedStatement(change, at);
     }
 
     /// <summary>
-    /// Applies a prepared statement: works out the tracked tables after it, runs it on the target once, and moves the
-    /// tracker and the target tables on, so the rows after it (CREATE TABLE … SELECT logs them in its transaction) are
+    /// Applies a prepared statement: runs it on the target once, and moves the applied schema and the target tables on
+    /// by what it did, so the rows after it (CREATE TABLE … SELECT logs them in its transaction) are
     /// decoded and written with the new schema. The caller commits the rows before a statement that changes the schema.
     /// With <paramref name="onTarget"/> false (the other half of a two-way pair ran it, and the target has it already), or
     /// for a statement the initial copies already hold, only the schema follows it, and the history records it as skipped.
@@ -81,17 +77,11 @@ public sealed class DdlApplier(
     public async Task ApplyAsync(PreparedStatement prepared, CancellationToken cancellationToken, bool onTarget = true)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        var (query, sql, statement, decision, at) = (prepared.Query, prepared.Sql, prepared.Statement, prepared.Decision, prepared.At);
+        var (query, decision, changes, at) = (prepared.Change.Query, prepared.Change.Decision, prepared.Change.SchemaChanges, prepared.At);
         onTarget &= !prepared.InCopies;
-        IReadOnlyDictionary<(string Database, string Table), TrackedTable?> changes = new Dictionary<(string, string), TrackedTable?>();
-        if (decision.TargetStatement is { } targetStatement)
+        if (decision.TargetStatement is { } targetStatement && onTarget)
         {
-            var collation = statement.Kind == DdlKind.CreateTable ? await DatabaseCollationAsync(statement.Objects[0].Database, cancellationToken).ConfigureAwait(false) : null;
-            changes = await tracker.ChangesAsync(statement, sql, query.SqlMode ?? 0, collation, scratch, selection.FollowsTable, cancellationToken).ConfigureAwait(false);
-            if (onTarget)
-            {
-                await ApplyOnceAsync(targetStatement, query, at, cancellationToken).ConfigureAwait(false);
-            }
+            await ApplyOnceAsync(targetStatement, query, at, cancellationToken).ConfigureAwait(false);
         }
 
         if (!onTarget)
@@ -201,11 +191,6 @@ public sealed class DdlApplier(
 
     private async Task<bool> ExistsAsync(string quotedTable, CancellationToken cancellationToken) =>
         await target.ShowCreateTableAsync(quotedTable, cancellationToken).ConfigureAwait(false) is not null;
-
-    /// <summary>The default collation of the target's database for a source database: new tables without their own take it.</summary>
-    private async Task<string?> DatabaseCollationAsync(string sourceDatabase, CancellationToken cancellationToken) =>
-        await target.ScalarAsync("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", cancellationToken,
-            ("@db", mapping.TargetDatabase(sourceDatabase))).ConfigureAwait(false) as string;
 
     private async Task ExecuteAsync(string statement, string defaultDatabase, QueryEvent query, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Ddl;
 using MySqlConnector;
 
 namespace DtsPowerShell.Engine.Apply;

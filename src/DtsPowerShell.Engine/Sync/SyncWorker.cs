@@ -470,7 +470,11 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
     {
         var targets = tracker.Tables.ToDictionary(t => (t.Schema.Database, t.Schema.Name), t => new TargetTable(t.Schema, job.NameMapping));
         var copies = (await checkpoints.ReadTablesAsync(targetConnection, cancellationToken).ConfigureAwait(false)).ToDictionary(c => (c.Database, c.Table));
-        var binder = new TableMapBinder((database, table) => tracker.Find(database, table)?.Schema, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, cancellationToken).ConfigureAwait(false));
+        await using var scratchConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
+        var scratch = await ScratchDatabase.OpenAsync(scratchConnection, job.Id, cancellationToken).ConfigureAwait(false);
+        // The reader's own schema, moved on by each statement as it reads it; the applier's (tracker) moves as it applies.
+        var timeline = new SchemaTimeline(tracker.Tables, scratch, scratchConnection, selection, job.NameMapping);
+        var binder = new TableMapBinder(timeline.SchemaOf, await SourceSchemaReader.ReadCollationIdsAsync(sourceConnection, cancellationToken).ConfigureAwait(false));
         using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var filter = ChangeFilter.ForSelection(selection, OwnTablesRead);
         var client = new BinlogClient(source, new BinlogClientOptions { ReconnectAttempts = 0, Timeout = options.Timeout, HeartbeatPeriod = TimeSpan.FromSeconds(1), TableMapped = binder.Bind, DecodeRowsOf = filter.DecodesRowsOf }, log);
@@ -480,16 +484,9 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         {
             try
             {
-                await foreach (var change in ChangeStream.ReadAsync(client, binlogStart, streaming.Token).ConfigureAwait(false))
+                await foreach (var change in ChangeStream.ReadAsync(client, binlogStart, timeline, streaming.Token).ConfigureAwait(false))
                 {
                     await changes.Writer.WriteAsync(change, streaming.Token).ConfigureAwait(false);
-                    if (change is StatementChange)
-                    {
-                        // No event after a statement is decoded before the statement is applied: it may change the schema.
-                        var barrier = new SchemaBarrier(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-                        await changes.Writer.WriteAsync(barrier, streaming.Token).ConfigureAwait(false);
-                        await barrier.Done.Task.WaitAsync(streaming.Token).ConfigureAwait(false);
-                    }
                 }
 
                 changes.Writer.Complete();
@@ -502,9 +499,7 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var heartbeat = new HeartbeatWriter(source, job.Id, options.Timeout, log).RunAsync(streaming.Token);
         try
         {
-            await using var scratchConnection = await MySqlConnectionFactory.OpenForSyncAsync(target, options.Timeout, cancellationToken).ConfigureAwait(false);
-            var scratch = await ScratchDatabase.OpenAsync(scratchConnection, job.Id, cancellationToken).ConfigureAwait(false);
-            var ddl = new DdlApplier(targetConnection, job.Id, tracker, scratch, schemas, new DdlJournal(job.Id, origin), selection, job.NameMapping, targets, copies, log);
+            var ddl = new DdlApplier(targetConnection, job.Id, tracker, schemas, new DdlJournal(job.Id, origin), selection, job.NameMapping, targets, copies, log);
             var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier with { ConflictPolicy = job.ConflictPolicy }, origin!, targetServer, log);
             await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken, stopBefore).ConfigureAwait(false);
         }

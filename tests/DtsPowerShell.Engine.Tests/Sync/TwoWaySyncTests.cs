@@ -1,6 +1,6 @@
-using DtsPowerShell.Engine.Apply;
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Connections;
+using DtsPowerShell.Engine.Ddl;
 using DtsPowerShell.Engine.Jobs;
 using DtsPowerShell.Engine.Selection;
 using DtsPowerShell.Engine.Sync;

@@ -1,8 +1,7 @@
 using DtsPowerShell.Engine.Connections;
-using DtsPowerShell.Engine.Ddl;
 using DtsPowerShell.Engine.Selection;
 
-namespace DtsPowerShell.Engine.Apply;
+namespace DtsPowerShell.Engine.Ddl;
 
 /// <summary>
 /// The specification's rules for DDL, as a pure function of the statement, the selection and the name mapping. A whole

@@ -1,8 +1,7 @@
-using DtsPowerShell.Engine.Apply;
 using DtsPowerShell.Engine.Ddl;
 using DtsPowerShell.Engine.Selection;
 
-namespace DtsPowerShell.Engine.Tests.Apply;
+namespace DtsPowerShell.Engine.Tests.Ddl;
 
 public sealed class DdlRulesTests
 {

@@ -1,6 +1,9 @@
+using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Ddl;
+using DtsPowerShell.Engine.Schema;
 
-namespace DtsPowerShell.Engine.Binlog;
+namespace DtsPowerShell.Engine.Changes;
 
 /// <summary>One item of a <see cref="ChangeStream"/>: what a consumer applies, framed by transaction ends.</summary>
 public abstract record Change;
@@ -14,8 +17,17 @@ public sealed record TransactionStart(BinlogPosition Position) : Change;
 /// <summary>Rows inserted, updated or deleted in one table.</summary>
 public sealed record RowChanges(RowsEvent Rows) : Change;
 
-/// <summary>A statement other than BEGIN/COMMIT/SAVEPOINT: DDL, or DML that the source logged as a statement.</summary>
-public sealed record StatementChange(QueryEvent Query) : Change;
+/// <summary>
+/// A statement other than BEGIN/COMMIT/SAVEPOINT (DDL, or DML that the source logged as a statement), read once by the
+/// reader's <see cref="SchemaTimeline"/>.
+/// </summary>
+/// <param name="Query">The query event.</param>
+/// <param name="Statement">What it is and the objects it names.</param>
+/// <param name="Sql">Its text as the job works with it.</param>
+/// <param name="Decision">What the rules say to do with it.</param>
+/// <param name="SchemaChanges">What it did to the followed tables, by name: the table after it, or null where it is gone.</param>
+public sealed record StatementChange(
+    QueryEvent Query, DdlStatement Statement, string Sql, DdlDecision Decision, IReadOnlyDictionary<(string Database, string Table), TrackedTable?> SchemaChanges) : Change;
 
 /// <summary>An event that changes data in a way no consumer can apply faithfully (XA, LOAD DATA events, pre-GA rows).</summary>
 public sealed record UnsupportedChange(BinlogEvent Event, string Reason) : Change;

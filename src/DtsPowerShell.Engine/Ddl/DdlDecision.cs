@@ -1,4 +1,4 @@
-namespace DtsPowerShell.Engine.Apply;
+namespace DtsPowerShell.Engine.Ddl;
 
 /// <summary>What the sync does with a statement from the source's binlog.</summary>
 public enum DdlOutcome

@@ -1,4 +1,5 @@
 using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Changes;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 

@@ -26,10 +26,8 @@ public sealed class DdlApplier(
     SchemaTracker tracker,
     SchemaStore store,
     DdlJournal journal,
-    ObjectSelection selection,
     NameMapping mapping,
     IDictionary<(string Database, string Table), TargetTable> targets,
-    IDictionary<(string Database, string Table), TableCopyState> copies,
     ILogger log)
 {
     /// <summary>The key under which a target error's <see cref="Exception.Data"/> holds the DDL statement the target refused.</summary>
@@ -43,55 +41,39 @@ public sealed class DdlApplier(
 
     /// <summary>
     /// Takes a statement that begins at <paramref name="at"/>: null when it does not concern the job; throws
-    /// <see cref="SyncStoppedException"/> for one the rules refuse.
+    /// <see cref="SyncStoppedException"/> for one the rules refuse (the initial copies' own are left out before). With <paramref name="onTargetBecause"/>, the target
+    /// has its effect already (the other half of a two-way pair ran it there, or the initial copies hold it).
     /// </summary>
-    public PreparedStatement? Prepare(StatementChange change, BinlogPosition at)
+    public PreparedStatement? Prepare(StatementChange change, BinlogPosition at, string? onTargetBecause)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(at);
-        var decision = change.Decision;
-        if (decision.Outcome == DdlOutcome.Ignored)
+        return change.Decision.Outcome switch
         {
-            return null;
-        }
-
-        if (CoveredByCopies(change.Statement, at))
-        {
-            // The copies were taken after it, with its effect: the schema still follows it (rows before them are decoded
-            // with the columns of their time), the target does not run it.
-            return decision.TargetStatement is null ? null : new PreparedStatement(change, at) { InCopies = true };
-        }
-
-        return decision.Outcome == DdlOutcome.Refused
-            ? throw new SyncStoppedException($"The source's binlog at {at} holds a statement the sync cannot apply. {decision.Note}")
-            : new PreparedStatement(change, at);
+            DdlOutcome.Ignored => null,
+            DdlOutcome.Refused => throw new SyncStoppedException($"The source's binlog at {at} holds a statement the sync cannot apply. {change.Decision.Note}"),
+            _ => new PreparedStatement(change, at, onTargetBecause),
+        };
     }
 
     /// <summary>
     /// Applies a prepared statement: runs it on the target once, and moves the applied schema and the target tables on
     /// by what it did, so the rows after it (CREATE TABLE … SELECT logs them in its transaction) are
-    /// decoded and written with the new schema. The caller commits the rows before a statement that changes the schema.
-    /// With <paramref name="onTarget"/> false (the other half of a two-way pair ran it, and the target has it already), or
-    /// for a statement the initial copies already hold, only the schema follows it, and the history records it as skipped.
+    /// written with the new schema. The caller commits the rows before a statement that changes the schema. One the
+    /// target has already (<see cref="PreparedStatement.OnTargetBecause"/>) is not run: only the schema follows it,
+    /// and the history records it as skipped, with why.
     /// </summary>
-    public async Task ApplyAsync(PreparedStatement prepared, CancellationToken cancellationToken, bool onTarget = true)
+    public async Task ApplyAsync(PreparedStatement prepared, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var (query, decision, changes, at) = (prepared.Change.Query, prepared.Change.Decision, prepared.Change.SchemaChanges, prepared.At);
-        onTarget &= !prepared.InCopies;
-        if (decision.TargetStatement is { } targetStatement && onTarget)
+        if (prepared.OnTargetBecause is { } because)
+        {
+            decision = decision with { Outcome = DdlOutcome.Skipped, TargetStatement = null, Note = because };
+        }
+        else if (decision.TargetStatement is { } targetStatement)
         {
             await ApplyOnceAsync(targetStatement, query, at, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!onTarget)
-        {
-            decision = decision with
-            {
-                Outcome = DdlOutcome.Skipped,
-                TargetStatement = null,
-                Note = prepared.InCopies ? "its effect is in the initial copy, taken after it" : "run on this job's target first: the job that syncs the other way brought it here",
-            };
         }
 
         log.LogInformation("{Outcome} at {Position}: {Statement}{Note}", decision.Outcome, at, query.Query, decision.Note is null ? "" : " (" + decision.Note + ")");
@@ -105,11 +87,6 @@ public sealed class DdlApplier(
             }
         }
 
-        if (!prepared.InCopies)
-        {
-            // A copy taken after the statement holds the name its table had then: its state stays where it is.
-            MoveCopyStates(changes);
-        }
         handled.Add(new Handled(new DdlRecord(at, DateTime.UnixEpoch.AddSeconds(query.Header.Timestamp), decision.Outcome, query.Query, decision.TargetStatement, decision.Note), changes));
     }
 
@@ -281,29 +258,6 @@ public sealed class DdlApplier(
         DdlKind.CreateEvent or DdlKind.AlterEvent or DdlKind.DropEvent => "event",
         _ => "table",
     };
-
-    /// <summary>Whether every selected table the statement names was copied after it: the copy already holds its effect.</summary>
-    private bool CoveredByCopies(DdlStatement statement, BinlogPosition at)
-    {
-        var tables = statement.Objects.Where(o => o.Name.Length > 0 && selection.ContainsTable(o.Database, o.Name)).ToList();
-        return tables.Count > 0 && tables.All(o => copies.TryGetValue((o.Database, o.Name), out var copy) && at.CompareTo(copy.From) < 0);
-    }
-
-    /// <summary>A renamed table keeps its copy's positions under its new name (its rows before them are in the copy).</summary>
-    private void MoveCopyStates(IReadOnlyDictionary<(string Database, string Table), TrackedTable?> changes)
-    {
-        var gone = changes.Where(c => c.Value is null && copies.ContainsKey(c.Key)).Select(c => c.Key).ToList();
-        var arrived = changes.Where(c => c.Value is not null && !copies.ContainsKey(c.Key)).Select(c => c.Key).ToList();
-        if (gone.Count == 1 && arrived.Count == 1)
-        {
-            copies[arrived[0]] = copies[gone[0]] with { Database = arrived[0].Database, Table = arrived[0].Table };
-        }
-
-        foreach (var name in gone)
-        {
-            copies.Remove(name);
-        }
-    }
 
     private sealed record Handled(DdlRecord Record, IReadOnlyDictionary<(string Database, string Table), TrackedTable?> Changes);
 }

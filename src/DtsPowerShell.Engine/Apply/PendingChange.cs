@@ -1,5 +1,6 @@
 using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Changes;
 
 namespace DtsPowerShell.Engine.Apply;
 

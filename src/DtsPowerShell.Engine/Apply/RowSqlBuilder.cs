@@ -1,5 +1,6 @@
 using System.Text;
 using DtsPowerShell.Engine.Binlog.Events;
+using DtsPowerShell.Engine.Changes;
 
 namespace DtsPowerShell.Engine.Apply;
 

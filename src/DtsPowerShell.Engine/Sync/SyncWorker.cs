@@ -499,9 +499,12 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         var heartbeat = new HeartbeatWriter(source, job.Id, options.Timeout, log).RunAsync(streaming.Token);
         try
         {
-            var ddl = new DdlApplier(targetConnection, job.Id, tracker, schemas, new DdlJournal(job.Id, origin), selection, job.NameMapping, targets, copies, log);
-            var applier = new ChangeApplier(targetConnection, checkpoints, targets, copies, ddl, job.Id, Progress, options.Applier with { ConflictPolicy = job.ConflictPolicy }, origin!, targetServer, log);
-            await applier.RunAsync(changes.Reader, start, () => stopRequested, cancellationToken, stopBefore).ConfigureAwait(false);
+            var ddl = new DdlApplier(targetConnection, job.Id, tracker, schemas, new DdlJournal(job.Id, origin), job.NameMapping, targets, log);
+            await using var targetSink = new TargetSink(targetConnection, checkpoints, targets, ddl, start, Progress, options.Applier with { ConflictPolicy = job.ConflictPolicy }, origin!, log);
+            var loopGuard = new TwoWayLoopGuard(new CopyOverlap(targetSink, copies, selection.ContainsTable), job.Id, targetServer, await OriginMarker.PeerSessionsAsync(targetConnection, job.Id, cancellationToken).ConfigureAwait(false));
+            targetSink.SaveWithCheckpoint(loopGuard);
+            var sink = new HeartbeatMeter(loopGuard, job.Id, Progress);
+            await ChangePump.RunAsync(changes.Reader, sink, start, () => stopRequested, stopBefore, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

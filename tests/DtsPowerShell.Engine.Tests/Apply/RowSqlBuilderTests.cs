@@ -1,4 +1,5 @@
 using DtsPowerShell.Engine.Apply;
+using DtsPowerShell.Engine.Changes;
 using DtsPowerShell.Engine.Schema;
 using DtsPowerShell.Engine.Selection;
 

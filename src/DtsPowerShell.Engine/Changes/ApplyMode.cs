@@ -1,4 +1,4 @@
-namespace DtsPowerShell.Engine.Apply;
+namespace DtsPowerShell.Engine.Changes;
 
 /// <summary>How row changes are written.</summary>
 public enum ApplyMode

@@ -90,6 +90,42 @@ public static partial class DdlRewriter
     }
 
     /// <summary>
+    /// A statement the server printed (SHOW CREATE …) with its back-quoted names renamed: a pair <c>`a`.`b`</c> is offered
+    /// to <paramref name="qualified"/> whole first (a database and an object in it), then each name alone to
+    /// <paramref name="single"/> (null: left as written). Literals, comments and unquoted words stay as they are.
+    /// </summary>
+    public static string RenameQuotedNames(string sql, Func<string, string, (string Database, string Name)?> qualified, Func<string, string?> single)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(qualified);
+        ArgumentNullException.ThrowIfNull(single);
+        var tokens = SqlLexer.Tokenize(sql);
+        var replacements = new List<(int Start, int Length, string Text)>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (token.Kind != SqlTokenKind.QuotedIdentifier)
+            {
+                continue;
+            }
+
+            if (i + 2 < tokens.Count && tokens[i + 1].IsSymbol('.') && tokens[i + 1].Start == token.Start + token.Length
+                && tokens[i + 2] is { Kind: SqlTokenKind.QuotedIdentifier } second && second.Start == tokens[i + 1].Start + 1
+                && qualified(token.Value, second.Value) is { } pair)
+            {
+                replacements.Add((token.Start, second.Start + second.Length - token.Start, QualifiedName.Quote(pair.Database) + "." + QualifiedName.Quote(pair.Name)));
+                i += 2;
+            }
+            else if (single(token.Value) is { } renamed)
+            {
+                replacements.Add((token.Start, token.Length, QualifiedName.Quote(renamed)));
+            }
+        }
+
+        return Replace(sql, replacements);
+    }
+
+    /// <summary>
     /// A CREATE TRIGGER whose body does nothing in a session that set <c>@dts_applying</c> (the sync's own), so a
     /// target trigger never fires for a change the sync applies; null when the statement has no FOR EACH ROW body.
     /// </summary>

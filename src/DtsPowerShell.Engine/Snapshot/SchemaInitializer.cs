@@ -58,7 +58,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
         var (targetDatabase, targetTable) = mapping.TargetTable(table.Database, table.Name);
         var name = $"{QualifiedName.Quote(targetDatabase)}.{QualifiedName.Quote(targetTable)}";
         var body = create[create.IndexOf('(', StringComparison.Ordinal)..];
-        body = IdentifierRewriter.Rewrite(body, (db, t) => MapTable(db, t), column => Renamed(column, mapping.TargetColumn(table.Database, table.Name, column)));
+        body = DdlRewriter.RenameQuotedNames(body, (db, t) => MapTable(db, t), column => Renamed(column, mapping.TargetColumn(table.Database, table.Name, column)));
         await UseAsync(targetDatabase, cancellationToken).ConfigureAwait(false);
         if (replace)
         {
@@ -228,7 +228,7 @@ public sealed partial class SchemaInitializer(MySqlConnection source, MySqlConne
     }
 
     /// <summary>Names of the selected database's objects in another database name, when it is mapped.</summary>
-    private string Rewrite(string statement, string database) => IdentifierRewriter.Rewrite(statement, (db, t) => MapTable(db, t), name => name == database ? Renamed(name, mapping.TargetDatabase(name)) : null);
+    private string Rewrite(string statement, string database) => DdlRewriter.RenameQuotedNames(statement, (db, t) => MapTable(db, t), name => name == database ? Renamed(name, mapping.TargetDatabase(name)) : null);
 
     private (string, string)? MapTable(string database, string table) =>
         selection.ContainsDatabase(database) && mapping.TargetTable(database, table) is var mapped && mapped != (database, table) ? mapped : null;

@@ -184,13 +184,8 @@ public sealed partial class TableCopier(ConnectionSettings source, ConnectionSet
                 .Append(" FROM ").Append(QualifiedName.Quote(schema.Database)).Append('.').Append(QualifiedName.Quote(schema.Name));
             if (schema.HasKey)
             {
-                var keys = schema.KeyColumns.Select(k => QualifiedName.Quote(schema.Columns[k].Name)).ToArray();
-                if (after is not null)
-                {
-                    select.Append(" WHERE ").Append(AfterKey(keys, after));
-                }
-
-                select.Append(" ORDER BY ").AppendJoin(',', keys);
+                var range = new KeysetRange([.. schema.KeyColumns.Select(k => QualifiedName.Quote(schema.Columns[k].Name))], after);
+                select.Append(range.Where).Append(range.OrderBy);
             }
 
             var rows = new ChunkBuilder(table, format, LoadData, StatementChars);
@@ -243,18 +238,5 @@ public sealed partial class TableCopier(ConnectionSettings source, ConnectionSet
             loader.Expressions.AddRange(format.LoadExpressions);
             await loader.LoadAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary><c>(a &gt; x) OR (a = x AND b &gt; y)</c>: rows after the given key, in a form every server's range optimizer uses.</summary>
-    private static string AfterKey(string[] keys, IReadOnlyList<string> values)
-    {
-        var terms = new List<string>();
-        for (var k = 0; k < keys.Length; k++)
-        {
-            var equal = Enumerable.Range(0, k).Select(j => $"{keys[j]} = {values[j]}");
-            terms.Add("(" + string.Join(" AND ", equal.Append($"{keys[k]} > {values[k]}")) + ")");
-        }
-
-        return string.Join(" OR ", terms);
     }
 }

@@ -1,4 +1,5 @@
 using DtsPowerShell.Engine.Apply;
+using DtsPowerShell.Engine.Schema;
 using DtsPowerShell.Engine.Selection;
 using MySqlConnector;
 
@@ -140,7 +141,9 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
         private readonly string digest = "CAST(CONV(LEFT(MD5(CONCAT_WS('|'," + string.Join(",", columns.Select(c => $"CAST({c} AS BINARY)")) +
             ",CONCAT(" + string.Join(",", columns.Select(c => $"ISNULL({c})")) + "),CONCAT_WS(','," + string.Join(",", columns.Select(c => $"LENGTH({c})")) + "))), 16), 16, 10) AS UNSIGNED)";
 
-        private readonly string keyList = string.Join(",", keys);
+        private readonly KeysetRange range = new(keys);
+        private readonly string[] afterParameters = [.. keys.Select((_, i) => $"@a{i}")];
+        private readonly string[] throughParameters = [.. keys.Select((_, i) => $"@t{i}")];
 
         /// <summary>The chunks' bounds: every <paramref name="rows"/>-th key of the table, read in key order.</summary>
         public async Task<List<Chunk>> ChunksAsync(int rows, CancellationToken cancellationToken)
@@ -150,7 +153,8 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
             while (true)
             {
                 var bounds = string.Join(",", keys.Select((k, i) => keysAsText[i] ? $"CAST({k} AS CHAR)" : k));
-                await using var command = Command($"SELECT {bounds} FROM {table}{Where(new Chunk(after, null))} ORDER BY {keyList} LIMIT 1 OFFSET {rows - 1}", new Chunk(after, null));
+                var rest = new Chunk(after, null);
+                await using var command = Command($"SELECT {bounds} FROM {table}{Where(rest)}{range.OrderBy} LIMIT 1 OFFSET {rows - 1}", rest);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 var through = new object?[keys.Count];
                 if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || (reader.GetValues(through!) > 0 && after is not null && through.SequenceEqual(after)))
@@ -203,21 +207,7 @@ public sealed class TableComparer(MySqlConnection source, MySqlConnection target
             return rows;
         }
 
-        private string Where(Chunk chunk)
-        {
-            var conditions = new List<string>();
-            if (chunk.After is not null)
-            {
-                conditions.Add($"({keyList}) > ({string.Join(",", keys.Select((_, i) => $"@a{i}"))})");
-            }
-
-            if (chunk.Through is not null)
-            {
-                conditions.Add($"({keyList}) <= ({string.Join(",", keys.Select((_, i) => $"@t{i}"))})");
-            }
-
-            return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        }
+        private string Where(Chunk chunk) => range.Between(chunk.After is null ? null : afterParameters, chunk.Through is null ? null : throughParameters).Where;
 
         private MySqlCommand Command(string sql, Chunk chunk)
         {

@@ -35,6 +35,9 @@ public sealed class BinlogClient(ConnectionSettings settings, BinlogClientOption
     /// <summary>The binlog file the stream is reading now (null before the stream knows it).</summary>
     public string? CurrentFile => tracker?.File is { Length: > 0 } file ? file : null;
 
+    /// <summary>Whether the event streamed last began a transaction (see <see cref="TransactionTracker"/>).</summary>
+    public bool BeganTransaction => tracker?.Began ?? false;
+
     /// <summary>How many transactions the stream has completed: it grows by one with the event that ends each.</summary>
     public long CompletedTransactions { get; private set; }
 

@@ -3,11 +3,13 @@ using DtsPowerShell.Engine.Binlog.Events;
 namespace DtsPowerShell.Engine.Binlog;
 
 /// <summary>
-/// Follows the stream's file, offset and GTID state, and notes the position after each complete
-/// transaction: the place a consumer can resume from without losing or repeating anything.
+/// The one framing of transactions in a binlog stream: follows the stream's file, offset and GTID state, notes where
+/// each transaction begins (its GTID event, its BEGIN, or without either its first change) and the position after each
+/// complete one: the place a consumer can resume from without losing or repeating anything.
 /// </summary>
 internal sealed class TransactionTracker
 {
+    private bool open;
     private readonly Dictionary<string, string> mariaDbDomains = new(StringComparer.Ordinal);
     private readonly MySqlGtidSet? mySqlGtids;
     private string? pendingGtid;
@@ -42,18 +44,23 @@ internal sealed class TransactionTracker
     /// <summary>The position after the last complete transaction; before the first, where the stream started.</summary>
     public BinlogPosition? Committed => committed ??= committedAt is { } at ? new BinlogPosition(at.File, at.Offset, GtidState()) : null;
 
+    /// <summary>Whether the event observed last began a transaction.</summary>
+    public bool Began { get; private set; }
+
     /// <summary>Whether a transaction has completed since the stream started.</summary>
     public bool HasCommitted { get; private set; }
 
     /// <summary>Updates the position with an event; true when the event ended a transaction.</summary>
     public bool Observe(BinlogEvent binlogEvent)
     {
+        Began = !open && StartsTransaction(binlogEvent);
+        open |= Began;
         switch (binlogEvent)
         {
             case RotateEvent rotate:
                 File = rotate.NextFile;
                 Offset = rotate.Position;
-                inTransaction = false;
+                inTransaction = open = false;
                 if (committedAt?.File != File)
                 {
                     MarkCommitted();
@@ -83,7 +90,7 @@ internal sealed class TransactionTracker
         };
         if (ends)
         {
-            inTransaction = false;
+            inTransaction = open = false;
             if (pendingGtid is not null && mySqlGtids is not null)
             {
                 mySqlGtids.Add(pendingGtid);
@@ -100,6 +107,13 @@ internal sealed class TransactionTracker
 
         return ends;
     }
+
+    /// <summary>The first event of a transaction: its GTID event, BEGIN, or (without either) its first change.</summary>
+    private static bool StartsTransaction(BinlogEvent binlogEvent) => binlogEvent switch
+    {
+        GtidEvent or QueryEvent or RowsEvent or FilteredRowsEvent or TransactionPayloadEvent or XaPrepareEvent or XidEvent => true,
+        _ => false,
+    };
 
     private void MarkCommitted()
     {

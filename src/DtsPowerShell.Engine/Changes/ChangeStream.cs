@@ -20,12 +20,10 @@ public static class ChangeStream
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(timeline);
         var completed = client.CompletedTransactions;
-        var open = false;
         await foreach (var binlogEvent in client.StreamAsync(start, cancellationToken).ConfigureAwait(false))
         {
-            if (!open && StartsTransaction(binlogEvent) && client.CurrentFile is { } file)
+            if (client.BeganTransaction && client.CurrentFile is { } file)
             {
-                open = true;
                 yield return new TransactionStart(new BinlogPosition(file, binlogEvent.Header.Position));
             }
 
@@ -55,18 +53,10 @@ public static class ChangeStream
             if (client.CompletedTransactions != completed)
             {
                 completed = client.CompletedTransactions;
-                open = false;
                 yield return new TransactionEnd(client.Committed!, DateTime.UnixEpoch.AddSeconds(binlogEvent.Header.Timestamp));
             }
         }
     }
-
-    /// <summary>The first event of a transaction: its GTID event, BEGIN, or (without either) its first change.</summary>
-    private static bool StartsTransaction(BinlogEvent binlogEvent) => binlogEvent switch
-    {
-        GtidEvent or QueryEvent or RowsEvent or FilteredRowsEvent or TransactionPayloadEvent or XaPrepareEvent or XidEvent => true,
-        _ => false,
-    };
 
     private static Change? ToChange(BinlogEvent binlogEvent) => binlogEvent switch
     {

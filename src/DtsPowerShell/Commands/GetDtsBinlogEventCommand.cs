@@ -21,15 +21,8 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     private const string PathJobSet = "PathJob";
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> warnings = new();
     private readonly HashSet<string> warned = new(StringComparer.Ordinal);
-    private ChangeFilter filter = ChangeFilter.All;
-    private BinlogStop? stop;
+    private readonly List<ReadEvent> shown = [];
     private LiveSchemaSource? schema;
-    private string? transaction;
-    private (string File, uint Position)? transactionAt;
-    private bool transactionHasGtid;
-    private DateTimeOffset? skipUntil;
-    private ulong skipBefore;
-    private int written;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ServerSet, HelpMessage = "The server to read from: host or host:port.")]
     [Parameter(ParameterSetName = PathSet, HelpMessage = "With -Path: the server whose schema names and types the file's columns.")]
@@ -99,19 +92,15 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
     {
         try
         {
-            filter = ChangeFilter.ByPattern(Database, Table, Type);
-            stop = Stop?.BaseObject switch
+            var filter = ChangeFilter.ByPattern(Database, Table, Type);
+            var stop = Stop?.BaseObject switch
             {
                 null => null,
                 DateTime time => BinlogStop.AtTime(time),
                 DateTimeOffset time => BinlogStop.AtTime(time),
                 var text => BinlogStop.Parse(text.ToString() ?? ""),
             };
-            written = 0;
-            (transaction, transactionAt, transactionHasGtid) = (null, null, false);
             var start = BinlogStart.ParseForReader(Start);
-            skipUntil = start.Time;
-            skipBefore = 0;
             var settings = Connection();
             using var schemaConnection = settings is null ? null : MySqlConnectionFactory.Create(settings, TimeSpan.FromSeconds(TimeoutSec));
             schemaConnection?.Open();
@@ -132,13 +121,12 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                     throw new DtsInputException("A file is not read from a GTID.", "Give -Start an offset in the file (as file:offset, e.g. the Position of an event), or a date and time.");
                 }
 
-                skipBefore = start.Position?.Position ?? 0;
-                ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), bind);
+                ReadFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), bind, new BinlogEventReader(filter, stop, null, start.Position?.Position ?? 0, start.Time, Count));
             }
             else
             {
                 var end = Wait ? null : BinlogStop.At(SnapshotPosition.CurrentAsync(schemaConnection!, CancellationToken).GetAwaiter().GetResult());
-                ReadServer(settings!, start, bind, end);
+                ReadServer(settings!, start, bind, new BinlogEventReader(filter, stop, end, 0, start.Time, Count), end is null);
             }
         }
         catch (DtsInputException e)
@@ -177,7 +165,7 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         return new ConnectionSettings(ServerEndpoint.Parse(Server, "Server"), Credential.UserName, Credential.GetNetworkCredential().Password, SslMode, caFile);
     }
 
-    private void ReadFile(string path, Action<TableMapEvent>? bind)
+    private void ReadFile(string path, Action<TableMapEvent>? bind, BinlogEventReader reading)
     {
         var unnamed = false;
         using var reader = new BinlogFileReader(path)
@@ -185,15 +173,17 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
             Decoder = new BinlogEventDecoder
             {
                 TableMapped = bind ?? (map => unnamed |= map.Columns.Any(c => c.Name is null)),
-                DecodeRowsOf = DecodeRowsOf,
+                DecodeRowsOf = reading.DecodeRowsOf,
             },
         };
         var file = System.IO.Path.GetFileName(path);
         using var events = reader.ReadEvents().GetEnumerator();
-        while ((Count is not { } count || written < count) && !CancellationToken.IsCancellationRequested && events.MoveNext())
+        while (!CancellationToken.IsCancellationRequested && events.MoveNext())
         {
             DrainWarnings();
-            if (!Offer(events.Current, file, null))
+            var goesOn = reading.Offer(events.Current, file, shown);
+            WriteShown();
+            if (!goesOn)
             {
                 break;
             }
@@ -206,23 +196,23 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         }
     }
 
-    private void ReadServer(ConnectionSettings settings, BinlogStart start, Action<TableMapEvent>? bind, BinlogStop? end)
+    private void ReadServer(ConnectionSettings settings, BinlogStart start, Action<TableMapEvent>? bind, BinlogEventReader reading, bool follow)
     {
         var logger = new VerboseLogger();
         var options = new BinlogClientOptions
         {
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             // At the end of the binlog the server's heartbeat says so: sooner when the call is to end there.
-            HeartbeatPeriod = TimeSpan.FromSeconds(end is null ? 5 : 1),
+            HeartbeatPeriod = TimeSpan.FromSeconds(follow ? 5 : 1),
             TableMapped = bind,
-            DecodeRowsOf = DecodeRowsOf,
+            DecodeRowsOf = reading.DecodeRowsOf,
         };
         var client = new BinlogClient(settings, options, logger);
         var events = client.StreamAsync(start, CancellationToken).GetAsyncEnumerator(CancellationToken);
         var file = "";
         try
         {
-            while (Count is not { } count || written < count)
+            while (true)
             {
                 bool more;
                 try
@@ -248,7 +238,9 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
                     file = rotate.NextFile;
                 }
 
-                if (!Offer(events.Current, file, end))
+                var goesOn = reading.Offer(events.Current, file, shown);
+                WriteShown();
+                if (!goesOn)
                 {
                     return;
                 }
@@ -262,113 +254,20 @@ public sealed class GetDtsBinlogEventCommand : DtsCmdlet
         }
     }
 
-    /// <summary>Writes the event if it is wanted and before the stop; false when reading ends with it.</summary>
-    private bool Offer(BinlogEvent binlogEvent, string file, BinlogStop? end)
+    private void WriteShown()
     {
-        if (Skipped(binlogEvent))
+        foreach (var read in shown)
         {
-            // A -Start later than every event still ends where the binlog ended (or at -Stop): nothing is written.
-            NoteTransaction(binlogEvent, file);
-            return !(stop?.Check(binlogEvent, file).End ?? false) && !(end?.Check(binlogEvent, file).End ?? false);
+            WriteObject(BinlogEventView.From(read.Event, read.File, read.Transaction, SchemaOf));
         }
 
-        var (write, ends) = stop?.Check(binlogEvent, file) ?? (true, false);
-        if (end is not null && !ends)
-        {
-            (write, ends) = end.Check(binlogEvent, file);
-        }
-
-        if (write)
-        {
-            WriteEvent(binlogEvent, file);
-        }
-
-        return !ends;
-    }
-
-    /// <summary>Writes an event that the filter takes, and those of the events a compressed transaction holds.</summary>
-    private void WriteEvent(BinlogEvent binlogEvent, string file)
-    {
-        NoteTransaction(binlogEvent, file);
-        if (filter.Includes(binlogEvent))
-        {
-            WriteObject(BinlogEventView.From(binlogEvent, file, Transaction(), SchemaOf));
-            written++;
-        }
-
-        if (binlogEvent is TransactionPayloadEvent payload)
-        {
-            foreach (var inner in payload.Events.Where(filter.Includes))
-            {
-                WriteObject(BinlogEventView.From(inner, file, Transaction(), SchemaOf));
-                written++;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Whether the event comes before -Start: before an offset in a file, or before the first transaction written at or
-    /// after a time (read without its rows decoded).
-    /// </summary>
-    private bool Skipped(BinlogEvent binlogEvent)
-    {
-        if (skipBefore > 0 && binlogEvent.Header.NextPosition != 0)
-        {
-            if (binlogEvent.Header.Position < skipBefore)
-            {
-                return true;
-            }
-
-            skipBefore = 0;
-        }
-
-        if (skipUntil is not { } time)
-        {
-            return false;
-        }
-
-        var begins = binlogEvent is GtidEvent || (binlogEvent is QueryEvent { IsCommit: false } && !transactionHasGtid);
-        if (begins && binlogEvent.Header.Time >= time)
-        {
-            skipUntil = null;
-            return false;
-        }
-
-        return true;
-    }
-
-    /// <summary>The current transaction's mark, written out only for the events written.</summary>
-    private string? Transaction() =>
-        transaction ??= transactionAt is { } at ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{at.File}:{at.Position}") : null;
-
-    /// <summary>Where the current transaction began: its GTID event, or its BEGIN where the server writes no GTIDs.</summary>
-    private void NoteTransaction(BinlogEvent binlogEvent, string file)
-    {
-        switch (binlogEvent)
-        {
-            case GtidEvent:
-                transactionAt = (file, binlogEvent.Header.Position);
-                transaction = null;
-                transactionHasGtid = true;
-                break;
-            case QueryEvent { IsBegin: true } when !transactionHasGtid:
-                transactionAt = (file, binlogEvent.Header.Position);
-                transaction = null;
-                break;
-            case XidEvent:
-            case QueryEvent { IsCommit: true }:
-                transactionHasGtid = false;
-                break;
-        }
+        shown.Clear();
     }
 
     /// <summary>The schema a rows event was bound to (the server's, when its columns match), for ConvertTo-DtsSql's keys.</summary>
     private TableSchema? SchemaOf(TableMapEvent map) =>
         schema?.Find(map.Database, map.Table) is { } known && known.Columns.Count == map.Columns.Count
             && known.Columns.Select(c => c.Name).SequenceEqual(map.Columns.Select(c => c.Name)) ? known : null;
-
-    /// <summary>Rows are decoded only past -Start's time and for the tables the filter wants.</summary>
-    private bool DecodeRowsOf(TableMapEvent map) => skipUntil is null && filter.DecodesRowsOf(map);
 
     /// <summary>Each table's schema mismatch once.</summary>
     private void DrainWarnings()

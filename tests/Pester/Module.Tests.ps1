@@ -246,6 +246,32 @@ Describe 'Output for other tools' {
     }
 }
 
+Describe 'The kinds of change a job applies' {
+    It 'stores -Operation, shows it by name, changes it with Set-DtsSyncJob and refuses a choice of nothing' {
+        $job = New-DtsSyncJob -Name 'ops' -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address `
+            -TargetCredential (Get-TargetCredential) -Object 'shop' -Operation Insert, Update -StatePath $statePath
+        $job.Operations.ToString() | Should -BeExactly 'Insert, Update'
+        ($job | ConvertTo-Json | ConvertFrom-Json).Operations | Should -BeExactly 'Insert, Update'
+        (Get-DtsSyncJob -Name 'ops' -StatePath $statePath).Operations.ToString() | Should -BeExactly 'Insert, Update'
+
+        $changed = Set-DtsSyncJob -Name 'ops' -Operation All -PassThru -StatePath $statePath
+        $changed.Operations.ToString() | Should -BeExactly 'All'
+        $changed.State | Should -Be 'Created'
+
+        $err = $null
+        try {
+            New-DtsSyncJob -Name 'ops-none' -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address `
+                -TargetCredential (Get-TargetCredential) -Object 'shop' -Operation None -StatePath $statePath -ErrorAction Stop
+        }
+        catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidJobDefinition*'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Insert, Update, Delete, Ddl'
+        Get-DtsSyncJob -Name 'ops-none' -StatePath $statePath -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (New-DtsSyncJob -Name 'ops-default' -Source $source.Address -SourceCredential (Get-SourceCredential) -Target $target.Address `
+            -TargetCredential (Get-TargetCredential) -Object 'shop' -StatePath $statePath).Operations.ToString() | Should -BeExactly 'All'
+    }
+}
+
 Describe 'The state file' {
     It 'is shared between PowerShell processes' {
         $shared = Join-Path $stateDir 'shared.db'

@@ -45,7 +45,7 @@ public sealed class CopyOverlap(IChangeSink inner, Dictionary<(string Database, 
         return inner.RowsAsync(rows, mode, cancellationToken);
     }
 
-    public async ValueTask StatementAsync(StatementChange statement, string? onTargetBecause, CancellationToken cancellationToken)
+    public async ValueTask StatementAsync(StatementChange statement, string? skipBecause, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statement);
         if (statement.Decision.Outcome != DdlOutcome.Ignored && CoveredByCopies(statement.Statement))
@@ -59,7 +59,7 @@ public sealed class CopyOverlap(IChangeSink inner, Dictionary<(string Database, 
             return;
         }
 
-        await inner.StatementAsync(statement, onTargetBecause, cancellationToken).ConfigureAwait(false);
+        await inner.StatementAsync(statement, skipBecause, cancellationToken).ConfigureAwait(false);
         MoveCopyStates(statement.SchemaChanges);
     }
 

@@ -41,10 +41,10 @@ public sealed class DdlApplier(
 
     /// <summary>
     /// Takes a statement that begins at <paramref name="at"/>: null when it does not concern the job; throws
-    /// <see cref="SyncStoppedException"/> for one the rules refuse (the initial copies' own are left out before). With <paramref name="onTargetBecause"/>, the target
-    /// has its effect already (the other half of a two-way pair ran it there, or the initial copies hold it).
+    /// <see cref="SyncStoppedException"/> for one the rules refuse (the initial copies' own are left out before). With <paramref name="skipBecause"/>, it is not
+    /// run on the target (the other half of a two-way pair ran it there, the initial copies hold it, or the job leaves DDL out).
     /// </summary>
-    public PreparedStatement? Prepare(StatementChange change, BinlogPosition at, string? onTargetBecause)
+    public PreparedStatement? Prepare(StatementChange change, BinlogPosition at, string? skipBecause)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(at);
@@ -52,7 +52,7 @@ public sealed class DdlApplier(
         {
             DdlOutcome.Ignored => null,
             DdlOutcome.Refused => throw new SyncStoppedException($"The source's binlog at {at} holds a statement the sync cannot apply. {change.Decision.Note}"),
-            _ => new PreparedStatement(change, at, onTargetBecause),
+            _ => new PreparedStatement(change, at, skipBecause),
         };
     }
 
@@ -60,14 +60,14 @@ public sealed class DdlApplier(
     /// Applies a prepared statement: runs it on the target once, and moves the applied schema and the target tables on
     /// by what it did, so the rows after it (CREATE TABLE … SELECT logs them in its transaction) are
     /// written with the new schema. The caller commits the rows before a statement that changes the schema. One the
-    /// target has already (<see cref="PreparedStatement.OnTargetBecause"/>) is not run: only the schema follows it,
+    /// job skips (<see cref="PreparedStatement.SkipBecause"/>) is not run: only the schema follows it,
     /// and the history records it as skipped, with why.
     /// </summary>
     public async Task ApplyAsync(PreparedStatement prepared, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var (query, decision, changes, at) = (prepared.Change.Query, prepared.Change.Decision, prepared.Change.SchemaChanges, prepared.At);
-        if (prepared.OnTargetBecause is { } because)
+        if (prepared.SkipBecause is { } because)
         {
             decision = decision with { Outcome = DdlOutcome.Skipped, TargetStatement = null, Note = because };
         }

@@ -39,8 +39,8 @@ public sealed class HeartbeatMeter(IChangeSink inner, string jobId, SyncProgress
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask StatementAsync(StatementChange statement, string? onTargetBecause, CancellationToken cancellationToken) =>
-        inner.StatementAsync(statement, onTargetBecause, cancellationToken);
+    public ValueTask StatementAsync(StatementChange statement, string? skipBecause, CancellationToken cancellationToken) =>
+        inner.StatementAsync(statement, skipBecause, cancellationToken);
 
     public ValueTask EndAsync(TransactionEnd end, CancellationToken cancellationToken)
     {

@@ -109,9 +109,9 @@ public sealed class TargetSink : IChangeSink, IAsyncDisposable
         }
     }
 
-    public async ValueTask StatementAsync(StatementChange statement, string? onTargetBecause, CancellationToken cancellationToken)
+    public async ValueTask StatementAsync(StatementChange statement, string? skipBecause, CancellationToken cancellationToken)
     {
-        if (ddl.Prepare(statement, transactionStart, onTargetBecause) is not { } prepared)
+        if (ddl.Prepare(statement, transactionStart, skipBecause) is not { } prepared)
         {
             return;
         }

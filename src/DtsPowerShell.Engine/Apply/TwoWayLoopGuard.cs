@@ -49,13 +49,13 @@ public sealed class TwoWayLoopGuard(IChangeSink inner, string jobId, string targ
         return inner.RowsAsync(rows, mode, cancellationToken);
     }
 
-    public ValueTask StatementAsync(StatementChange statement, string? onTargetBecause, CancellationToken cancellationToken)
+    public ValueTask StatementAsync(StatementChange statement, string? skipBecause, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statement);
         // The rest of the statement's transaction is that job's too.
         var peers = statement.Decision.Outcome != Ddl.DdlOutcome.Ignored && peerSessions.Values.Any(session => (uint)session == statement.Query.ThreadId);
         fromTarget |= peers;
-        return inner.StatementAsync(statement, peers ? Reason : onTargetBecause, cancellationToken);
+        return inner.StatementAsync(statement, peers ? Reason : skipBecause, cancellationToken);
     }
 
     public ValueTask EndAsync(TransactionEnd end, CancellationToken cancellationToken) => inner.EndAsync(end, cancellationToken);

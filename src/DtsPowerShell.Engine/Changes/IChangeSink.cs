@@ -16,10 +16,10 @@ public interface IChangeSink
     ValueTask RowsAsync(RowsEvent rows, ApplyMode mode, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A statement. With <paramref name="onTargetBecause"/>, the target has its effect already (that says why): only
-    /// the schema follows it, and the history records it as skipped.
+    /// A statement. With <paramref name="skipBecause"/>, it is not run on the target (that says why: the target has its
+    /// effect already, or the job leaves DDL out): only the schema follows it, and the history records it as skipped.
     /// </summary>
-    ValueTask StatementAsync(StatementChange statement, string? onTargetBecause, CancellationToken cancellationToken);
+    ValueTask StatementAsync(StatementChange statement, string? skipBecause, CancellationToken cancellationToken);
 
     /// <summary>The transaction is complete; <see cref="TransactionEnd.Position"/> is where to resume after it.</summary>
     ValueTask EndAsync(TransactionEnd end, CancellationToken cancellationToken);

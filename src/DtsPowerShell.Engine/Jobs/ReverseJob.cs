@@ -51,7 +51,7 @@ public static class ReverseJob
         }
 
         var selection = ObjectSelection.Parse(objects);
-        return new SyncJobDefinition(name, forwardTarget, forwardSource, selection, NameMapping.Create(entries, selection), InitialSync.None, ConflictPolicy: forward.ConflictPolicy);
+        return new SyncJobDefinition(name, forwardTarget, forwardSource, selection, NameMapping.Create(entries, selection), InitialSync.None, ConflictPolicy: forward.ConflictPolicy, Operations: forward.Operations);
     }
 
     private static string Name(string database) => new QualifiedName([database]).ToString();

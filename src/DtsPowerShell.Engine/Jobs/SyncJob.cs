@@ -24,7 +24,8 @@ public sealed class SyncJob
         DateTime createdAt,
         DateTime? lastPrecheckAt,
         string? startPosition,
-        ConflictPolicy conflictPolicy)
+        ConflictPolicy conflictPolicy,
+        SyncOperations operations)
     {
         Id = id;
         Name = name;
@@ -45,6 +46,7 @@ public sealed class SyncJob
         LastPrecheckAt = lastPrecheckAt;
         StartPosition = startPosition;
         ConflictPolicy = conflictPolicy;
+        Operations = operations;
     }
 
     public string Id { get; }
@@ -80,6 +82,9 @@ public sealed class SyncJob
 
     /// <summary>What a change that finds the target's row not as the source had it does: stop (Fail), keep the target's row (Ignore), or make it the source's (Overwrite).</summary>
     public ConflictPolicy ConflictPolicy { get; }
+
+    /// <summary>The kinds of change the job applies: Insert, Update, Delete, Ddl, or All; the others are left out on the target.</summary>
+    public SyncOperations Operations { get; }
 
     public SyncJobState State { get; }
 

@@ -35,6 +35,8 @@ public sealed record SyncJobChange
 
     public ConflictPolicy? ConflictPolicy { get; init; }
 
+    public IReadOnlyList<SyncOperations>? Operations { get; init; }
+
     /// <summary>
     /// The job as changed, with its stored connections <paramref name="source"/> and <paramref name="target"/>, and the
     /// names of the parts that differ (empty when nothing does). <paramref name="hasRun"/>: the job has synced, so the
@@ -67,11 +69,13 @@ public sealed record SyncJobChange
 
         var policy = ConflictPolicy ?? job.ConflictPolicy;
         Note(changed, policy != job.ConflictPolicy, "conflict policy");
-        return (new SyncJobDefinition(name, newSource, newTarget, selection, mapping, job.InitialSync, job.StartPosition, policy), changed);
+        var operations = SyncOperationChoice.Combine(Operations) ?? job.Operations;
+        Note(changed, operations != job.Operations, "operations");
+        return (new SyncJobDefinition(name, newSource, newTarget, selection, mapping, job.InitialSync, job.StartPosition, policy, operations), changed);
     }
 
     /// <summary>Whether a change of these parts needs the job checked again (connections, accounts, objects).</summary>
-    public static bool NeedsPrecheck(IEnumerable<string> changed) => changed.Any(c => c is not ("name" or "conflict policy"));
+    public static bool NeedsPrecheck(IEnumerable<string> changed) => changed.Any(c => c is not ("name" or "conflict policy" or "operations"));
 
     private static ConnectionSettings Connection(ConnectionSettings stored, (string User, string Password)? login, DtsSslMode? sslMode, string? sslCa, string side, List<string> changed)
     {

@@ -89,5 +89,8 @@ internal static class StateMigrations
             PRIMARY KEY (job_id, minute)
         ) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE jobs ADD COLUMN operations TEXT NOT NULL DEFAULT 'All';
+        """,
     ];
 }

@@ -14,7 +14,7 @@ public sealed class SyncJobRepository
     private const string IdAlphabet = "abcdefghijkmnpqrstuvwxyz23456789";
     private const string Columns =
         "id, name, source_host, source_port, source_user, source_ssl_mode, target_host, target_port, target_user, " +
-        "target_ssl_mode, objects, mapping, initial_sync, state, created_at, last_precheck_at, source_ssl_ca, target_ssl_ca, start_position, conflict_policy";
+        "target_ssl_mode, objects, mapping, initial_sync, state, created_at, last_precheck_at, source_ssl_ca, target_ssl_ca, start_position, conflict_policy, operations";
 
     private readonly StateStore store;
 
@@ -34,8 +34,8 @@ public sealed class SyncJobRepository
             using var insert = connection.CreateCommand();
             insert.CommandText =
                 "INSERT INTO jobs (id, name, source_host, source_port, source_user, source_secret, source_ssl_mode, source_ssl_ca, " +
-                "target_host, target_port, target_user, target_secret, target_ssl_mode, target_ssl_ca, objects, mapping, initial_sync, state, created_at, start_position, conflict_policy) " +
-                "VALUES ($id, $name, $sh, $sp, $su, $ss, $sm, $sc, $th, $tp, $tu, $ts, $tm, $tc, $objects, $mapping, $initial, $state, $created, $start, $conflicts)";
+                "target_host, target_port, target_user, target_secret, target_ssl_mode, target_ssl_ca, objects, mapping, initial_sync, state, created_at, start_position, conflict_policy, operations) " +
+                "VALUES ($id, $name, $sh, $sp, $su, $ss, $sm, $sc, $th, $tp, $tu, $ts, $tm, $tc, $objects, $mapping, $initial, $state, $created, $start, $conflicts, $operations)";
             insert.Parameters.AddWithValue("$id", id);
             insert.Parameters.AddWithValue("$name", name);
             AddEndpoint(insert, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
@@ -47,6 +47,7 @@ public sealed class SyncJobRepository
             insert.Parameters.AddWithValue("$created", createdAt.ToString("O", CultureInfo.InvariantCulture));
             insert.Parameters.AddWithValue("$start", (object?)definition.StartPosition ?? DBNull.Value);
             insert.Parameters.AddWithValue("$conflicts", definition.ConflictPolicy.ToString());
+            insert.Parameters.AddWithValue("$operations", definition.Operations.ToString());
             try
             {
                 insert.ExecuteNonQuery();
@@ -60,7 +61,7 @@ public sealed class SyncJobRepository
     }
 
     /// <summary>
-    /// Replaces a stored job's name, accounts, passwords, TLS settings, objects, mapping and conflict policy with those of
+    /// Replaces a stored job's name, accounts, passwords, TLS settings, objects, mapping, conflict policy and operations with those of
     /// <paramref name="definition"/> (its servers, initial sync and start position stay). With <paramref name="resetPrecheck"/>
     /// (what the precheck checked changed), its stored precheck is dropped: a job that was Ready or PrecheckFailed is
     /// Created again, and the next start checks it first.
@@ -75,7 +76,7 @@ public sealed class SyncJobRepository
         update.Transaction = transaction;
         update.CommandText =
             "UPDATE jobs SET name = $name, source_user = $su, source_secret = $ss, source_ssl_mode = $sm, source_ssl_ca = $sc, " +
-            "target_user = $tu, target_secret = $ts, target_ssl_mode = $tm, target_ssl_ca = $tc, objects = $objects, mapping = $mapping, conflict_policy = $conflicts WHERE id = $id";
+            "target_user = $tu, target_secret = $ts, target_ssl_mode = $tm, target_ssl_ca = $tc, objects = $objects, mapping = $mapping, conflict_policy = $conflicts, operations = $operations WHERE id = $id";
         update.Parameters.AddWithValue("$id", id);
         update.Parameters.AddWithValue("$name", definition.Name ?? throw new ArgumentException("An update needs the job's name.", nameof(definition)));
         AddEndpoint(update, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
@@ -83,6 +84,7 @@ public sealed class SyncJobRepository
         update.Parameters.AddWithValue("$objects", JsonSerializer.Serialize(definition.Selection.Objects.Select(o => o.ToString())));
         update.Parameters.AddWithValue("$mapping", JsonSerializer.Serialize(definition.Mapping.Entries));
         update.Parameters.AddWithValue("$conflicts", definition.ConflictPolicy.ToString());
+        update.Parameters.AddWithValue("$operations", definition.Operations.ToString());
         if (update.ExecuteNonQuery() == 0)
         {
             return null;
@@ -186,7 +188,8 @@ public sealed class SyncJobRepository
                 createdAt: ParseTime(reader.GetString(14)),
                 lastPrecheckAt: reader.IsDBNull(15) ? null : ParseTime(reader.GetString(15)),
                 startPosition: reader.IsDBNull(18) ? null : reader.GetString(18),
-                conflictPolicy: Enum.Parse<ConflictPolicy>(reader.GetString(19))));
+                conflictPolicy: Enum.Parse<ConflictPolicy>(reader.GetString(19)),
+                operations: Enum.Parse<SyncOperations>(reader.GetString(20))));
         }
 
         return jobs;

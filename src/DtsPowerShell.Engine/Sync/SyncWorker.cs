@@ -501,7 +501,8 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         {
             var ddl = new DdlApplier(targetConnection, job.Id, tracker, schemas, new DdlJournal(job.Id, origin), job.NameMapping, targets, log);
             await using var targetSink = new TargetSink(targetConnection, checkpoints, targets, ddl, start, Progress, options.Applier with { ConflictPolicy = job.ConflictPolicy }, origin!, log);
-            var loopGuard = new TwoWayLoopGuard(new CopyOverlap(targetSink, copies, selection.ContainsTable), job.Id, targetServer, await OriginMarker.PeerSessionsAsync(targetConnection, job.Id, cancellationToken).ConfigureAwait(false));
+            IChangeSink overlap = new CopyOverlap(targetSink, copies, selection.ContainsTable);
+            var loopGuard = new TwoWayLoopGuard(job.Operations == SyncOperations.All ? overlap : new OperationFilter(overlap, job.Operations), job.Id, targetServer, await OriginMarker.PeerSessionsAsync(targetConnection, job.Id, cancellationToken).ConfigureAwait(false));
             targetSink.SaveWithCheckpoint(loopGuard);
             var sink = new HeartbeatMeter(loopGuard, job.Id, Progress);
             await ChangePump.RunAsync(changes.Reader, sink, start, () => stopRequested, stopBefore, cancellationToken).ConfigureAwait(false);

@@ -72,6 +72,10 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
     [Parameter(ParameterSetName = DefineSet, HelpMessage = "What a change that finds the target's row not as the source had it does: Fail (stop the job; default), Ignore (keep the target's row), Overwrite (make it the source's).")]
     public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.Fail;
 
+    [Parameter(ParameterSetName = DefineSet, HelpMessage = "The kinds of change the job applies: Insert, Update, Delete, Ddl (default: All).")]
+    [ValidateNotNullOrEmpty]
+    public SyncOperations[]? Operation { get; set; }
+
     [Parameter(Mandatory = true, ParameterSetName = ReverseSet, HelpMessage = "A job to pair with one that syncs the other way (two-way sync): from its target back to its source, the same objects, no initial sync.")]
     [ValidateNotNull]
     public SyncJob? ReverseOf { get; set; }
@@ -138,7 +142,8 @@ public sealed class NewDtsSyncJobCommand : DtsCmdlet
             NameMapping.Create(MappingEntries(), selection),
             ParseInitialSync(InitialSync),
             ParseStartPosition(),
-            ConflictPolicy);
+            ConflictPolicy,
+            SyncOperationChoice.Combine(Operation) ?? SyncOperations.All);
     }
 
     /// <summary>The other half of a two-way pair, with the forward job's stored connections swapped.</summary>

@@ -62,6 +62,10 @@ public sealed class SetDtsSyncJobCommand : JobCmdlet
     [Parameter(HelpMessage = "What a change that finds the target's row not as the source had it does: Fail, Ignore or Overwrite.")]
     public ConflictPolicy? ConflictPolicy { get; set; }
 
+    [Parameter(HelpMessage = "The kinds of change the job applies from now on: Insert, Update, Delete, Ddl, or All.")]
+    [ValidateNotNullOrEmpty]
+    public SyncOperations[]? Operation { get; set; }
+
     [Parameter(HelpMessage = "Write the changed job to the pipeline.")]
     public SwitchParameter PassThru { get; set; }
 
@@ -82,6 +86,7 @@ public sealed class SetDtsSyncJobCommand : JobCmdlet
             Mapping = Mapping?.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, string>(
                 Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "", Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "")).ToList(),
             ConflictPolicy = ConflictPolicy,
+            Operations = Operation,
         };
         foreach (var job in SelectedJobs())
         {

@@ -14,8 +14,8 @@ internal sealed class RecordingSink : IChangeSink
     public ValueTask RowsAsync(RowsEvent rows, ApplyMode mode, CancellationToken cancellationToken) =>
         Record($"rows {rows.Table.Database}.{rows.Table.Table} {rows.Kind} {mode}");
 
-    public ValueTask StatementAsync(StatementChange statement, string? onTargetBecause, CancellationToken cancellationToken) =>
-        Record($"statement {statement.Query.Query}" + (onTargetBecause is null ? "" : " (on target)"));
+    public ValueTask StatementAsync(StatementChange statement, string? skipBecause, CancellationToken cancellationToken) =>
+        Record($"statement {statement.Query.Query}" + (skipBecause is null ? "" : " (skipped)"));
 
     public ValueTask EndAsync(TransactionEnd end, CancellationToken cancellationToken) => Record($"end {end.Position.Position}");
 

@@ -57,7 +57,7 @@ public sealed class SinkDecoratorTests
         await overlap.RowsAsync(Rows("shop", "orders_2026"), ApplyMode.Exact, none);
 
         Assert.Equal(
-            ["begin 500", "statement ALTER TABLE orders ADD c INT (on target)",
+            ["begin 500", "statement ALTER TABLE orders ADD c INT (skipped)",
              "begin 3000", "statement RENAME TABLE orders TO orders_2026", "begin 3500", "rows shop.orders_2026 Insert Idempotent"],
             sink.Calls);
         Assert.Equal(["orders_2026"], copies.Keys.Select(k => k.Table));
@@ -86,7 +86,7 @@ public sealed class SinkDecoratorTests
         await guard.RowsAsync(Rows("shop", "orders"), ApplyMode.Exact, none);
 
         Assert.Equal(
-            ["begin 100", "end 200", "begin 200", "statement ALTER TABLE orders ADD c INT (on target)", "statement ALTER TABLE orders ADD d INT", "end 300",
+            ["begin 100", "end 200", "begin 200", "statement ALTER TABLE orders ADD c INT (skipped)", "statement ALTER TABLE orders ADD d INT", "end 300",
              "begin 300", "rows _dts.txn_origin Insert Exact", "rows shop.orders Insert Exact"],
             sink.Calls);
     }
@@ -127,6 +127,31 @@ public sealed class SinkDecoratorTests
         await meter.EndAsync(new TransactionEnd(At(300), clock.GetUtcNow().UtcDateTime.AddSeconds(-30)), none);
         Assert.Equal(TimeSpan.FromSeconds(30), progress.Latency);
         Assert.Equal(["begin 100", "rows shop.orders Insert Exact", "end 200", "end 300"], sink.Calls);
+    }
+
+    [Fact]
+    public async Task TheOperationFilterPassesOnlyTheChosenKindsAndSkipsDdlWhenItIsLeftOut()
+    {
+        var sink = new RecordingSink();
+        var filter = new OperationFilter(sink, SyncOperations.Insert | SyncOperations.Delete);
+        await filter.BeginAsync(At(100), none);
+        await filter.RowsAsync(Rows("shop", "orders", RowsEventKind.Insert), ApplyMode.Exact, none);
+        await filter.RowsAsync(Rows("shop", "orders", RowsEventKind.Update), ApplyMode.Exact, none);
+        await filter.RowsAsync(Rows("shop", "orders", RowsEventKind.Delete), ApplyMode.Idempotent, none);
+        await filter.StatementAsync(Statement("ALTER TABLE orders ADD c INT", Applied), null, none);
+        await filter.StatementAsync(Statement("GRANT SELECT ON shop.* TO u", new DdlDecision(DdlOutcome.Skipped)), null, none);
+        await filter.EndAsync(End(200), none);
+
+        Assert.Equal(
+            ["begin 100", "rows shop.orders Insert Exact", "rows shop.orders Delete Idempotent", "statement ALTER TABLE orders ADD c INT (skipped)", "statement GRANT SELECT ON shop.* TO u", "end 200"],
+            sink.Calls);
+
+        var all = new RecordingSink();
+        await new OperationFilter(all, SyncOperations.All).StatementAsync(Statement("ALTER TABLE orders ADD c INT", Applied), null, none);
+        Assert.Equal(["statement ALTER TABLE orders ADD c INT"], all.Calls);
+        Assert.Throws<DtsInputException>(() => SyncOperationChoice.Combine([SyncOperations.None]));
+        Assert.Equal(SyncOperations.Insert | SyncOperations.Ddl, SyncOperationChoice.Combine([SyncOperations.Insert, SyncOperations.Ddl]));
+        Assert.Null(SyncOperationChoice.Combine(null));
     }
 
     [Fact]

@@ -56,11 +56,11 @@ public sealed class SyncServers : IDisposable
     }
 
     public SyncJob CreateJob(string[] objects, InitialSync initialSync = InitialSync.Schema | InitialSync.Data, IDictionary<string, string>? mapping = null, string? startPosition = null,
-        ConflictPolicy conflictPolicy = ConflictPolicy.Fail)
+        ConflictPolicy conflictPolicy = ConflictPolicy.Fail, SyncOperations operations = SyncOperations.All)
     {
         var selection = ObjectSelection.Parse(objects);
         return Store.Jobs.Create(new SyncJobDefinition(null, SourceSettings, TargetSettings, selection,
-            NameMapping.Create(mapping ?? new Dictionary<string, string>(), selection), initialSync, startPosition, conflictPolicy));
+            NameMapping.Create(mapping ?? new Dictionary<string, string>(), selection), initialSync, startPosition, conflictPolicy, operations));
     }
 
     /// <summary>Purges the source's binlogs but its current one (after a FLUSH BINARY LOGS, the changes before it are gone).</summary>

@@ -15,10 +15,11 @@ namespace DtsPowerShell.Engine.Apply;
 /// <param name="inner">Where the rest goes.</param>
 /// <param name="copies">The copy states by source table; this decorator alone changes them.</param>
 /// <param name="isSelected">Whether a table is selected by name (a statement on others is not judged by copies).</param>
-public sealed class CopyOverlap(IChangeSink inner, Dictionary<(string Database, string Table), TableCopyState> copies, Func<string, string, bool> isSelected) : IChangeSink
+/// <param name="start">Where the stream starts: the transaction start until the first one is seen.</param>
+public sealed class CopyOverlap(IChangeSink inner, Dictionary<(string Database, string Table), TableCopyState> copies, Func<string, string, bool> isSelected, BinlogPosition start) : IChangeSink
 {
     private const string Reason = "its effect is in the initial copy, taken after it";
-    private BinlogPosition? transactionStart;
+    private BinlogPosition transactionStart = start;
 
     public ValueTask BeginAsync(BinlogPosition at, CancellationToken cancellationToken)
     {
@@ -29,7 +30,7 @@ public sealed class CopyOverlap(IChangeSink inner, Dictionary<(string Database, 
     public ValueTask RowsAsync(RowsEvent rows, ApplyMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (transactionStart is not null && copies.TryGetValue((rows.Table.Database, rows.Table.Table), out var copy))
+        if (copies.TryGetValue((rows.Table.Database, rows.Table.Table), out var copy))
         {
             if (transactionStart.CompareTo(copy.From) < 0)
             {
@@ -76,7 +77,7 @@ public sealed class CopyOverlap(IChangeSink inner, Dictionary<(string Database, 
     private bool CoveredByCopies(DdlStatement statement)
     {
         var tables = statement.Objects.Where(o => o.Name.Length > 0 && isSelected(o.Database, o.Name)).ToList();
-        return transactionStart is not null && tables.Count > 0
+        return tables.Count > 0
             && tables.All(o => copies.TryGetValue((o.Database, o.Name), out var copy) && transactionStart.CompareTo(copy.From) < 0);
     }
 

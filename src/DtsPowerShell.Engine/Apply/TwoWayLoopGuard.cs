@@ -55,7 +55,7 @@ public sealed class TwoWayLoopGuard(IChangeSink inner, string jobId, string targ
         // The rest of the statement's transaction is that job's too.
         var peers = statement.Decision.Outcome != Ddl.DdlOutcome.Ignored && peerSessions.Values.Any(session => (uint)session == statement.Query.ThreadId);
         fromTarget |= peers;
-        return inner.StatementAsync(statement, peers ? Reason : skipBecause, cancellationToken);
+        return inner.StatementAsync(statement, skipBecause ?? (peers ? Reason : null), cancellationToken);
     }
 
     public ValueTask EndAsync(TransactionEnd end, CancellationToken cancellationToken) => inner.EndAsync(end, cancellationToken);

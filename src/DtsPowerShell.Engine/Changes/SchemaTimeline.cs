@@ -22,6 +22,9 @@ public sealed class SchemaTimeline(IEnumerable<TrackedTable> tables, ScratchData
 {
     private readonly SchemaTracker tracker = new(tables);
 
+    // The default collations of databases created by statements read (the target may not have them yet), by source name.
+    private readonly Dictionary<string, string?> createdDatabases = new(StringComparer.Ordinal);
+
     /// <summary>A followed table's schema as of the reader's position, or null.</summary>
     public TableSchema? SchemaOf(string database, string table) => tracker.Find(database, table)?.Schema;
 
@@ -35,7 +38,11 @@ public sealed class SchemaTimeline(IEnumerable<TrackedTable> tables, ScratchData
         var sql = statement.Kind == DdlKind.CreateTable ? DdlRewriter.WithoutStartTransaction(query.Query, ansiQuotes) : query.Query;
         var decision = DdlRules.Decide(statement, sql, query.Database, selection, mapping, ansiQuotes);
         IReadOnlyDictionary<(string Database, string Table), TrackedTable?> changes = NoChanges;
-        if (decision.Outcome != DdlOutcome.Ignored && decision.TargetStatement is not null)
+        if (statement.Kind == DdlKind.CreateDatabase && decision.TargetStatement is not null && statement.Objects.Count > 0)
+        {
+            createdDatabases[statement.Objects[0].Database] = await scratch.CreatedDatabaseCollationAsync(decision.TargetStatement, DdlParser.Parse(decision.TargetStatement, "", ansiQuotes), query.SqlMode ?? 0, cancellationToken).ConfigureAwait(false);
+        }
+        else if (decision.Outcome != DdlOutcome.Ignored && decision.TargetStatement is not null)
         {
             var collation = statement.Kind == DdlKind.CreateTable ? await DatabaseCollationAsync(statement.Objects[0].Database, cancellationToken).ConfigureAwait(false) : null;
             changes = await tracker.ChangesAsync(statement, sql, query.SqlMode ?? 0, collation, scratch, selection.FollowsTable, cancellationToken).ConfigureAwait(false);
@@ -47,8 +54,11 @@ public sealed class SchemaTimeline(IEnumerable<TrackedTable> tables, ScratchData
 
     private static readonly Dictionary<(string, string), TrackedTable?> NoChanges = [];
 
-    /// <summary>The default collation of the target's database for a source database: new tables without their own take it.</summary>
+    /// <summary>
+    /// The default collation of the target's database for a source database: new tables without their own take it. A
+    /// database created by a statement read is taken as that statement makes it, which the target may not show yet.
+    /// </summary>
     private async Task<string?> DatabaseCollationAsync(string sourceDatabase, CancellationToken cancellationToken) =>
-        await target.ScalarAsync("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", cancellationToken,
+        createdDatabases.TryGetValue(sourceDatabase, out var created) && created is not null ? created : await target.ScalarAsync("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", cancellationToken,
             ("@db", mapping.TargetDatabase(sourceDatabase))).ConfigureAwait(false) as string;
 }

@@ -116,6 +116,37 @@ public sealed class ScratchDatabase
         return result;
     }
 
+    /// <summary>
+    /// The default collation a CREATE DATABASE gives on the target, worked out there (its CHARACTER SET and COLLATE
+    /// clauses, or the server's defaults): the statement runs on a probe database of the job's own, dropped at once.
+    /// The reader reads it ahead of the applier, before the target has the database.
+    /// </summary>
+    public async Task<string?> CreatedDatabaseCollationAsync(string sql, DdlStatement statement, ulong sqlMode, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var probe = QualifiedName.Quote(ProbeDatabase(Name));
+        var renamed = DdlRewriter.RenameObjects(sql, statement, o => o.Name.Length == 0 ? new SqlObjectName(ProbeDatabase(Name), "") : null);
+        var mode = SqlModes.ToNames(sqlMode, mariaDb);
+        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {probe}; SET SESSION sql_mode = {SqlText.Quote(mode)}", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.ExecuteAsync(renamed, cancellationToken).ConfigureAwait(false);
+            return await connection.ScalarAsync("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", cancellationToken, ("@db", ProbeDatabase(Name))).ConfigureAwait(false) as string;
+        }
+        catch (MySqlException e) when (e.IsRefusalOn(connection))
+        {
+            // A statement the target refuses is the applier's to report; the target's default stands meanwhile.
+            return null;
+        }
+        finally
+        {
+            await connection.ExecuteAsync($"SET SESSION sql_mode = '{ReadBackMode}'; DROP DATABASE IF EXISTS {probe}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The database a job's scratch works out CREATE DATABASE in.</summary>
+    public static string ProbeDatabase(string scratchName) => scratchName + "_db";
+
     /// <summary>What follows the table's name in a CREATE TABLE: the columns, keys and options.</summary>
     public static string Body(string createTable)
     {

@@ -501,10 +501,12 @@ public sealed class SyncWorker(SyncJob job, ConnectionSettings source, Connectio
         {
             var ddl = new DdlApplier(targetConnection, job.Id, tracker, schemas, new DdlJournal(job.Id, origin), job.NameMapping, targets, log);
             await using var targetSink = new TargetSink(targetConnection, checkpoints, targets, ddl, start, Progress, options.Applier with { ConflictPolicy = job.ConflictPolicy }, origin!, log);
-            IChangeSink overlap = new CopyOverlap(targetSink, copies, selection.ContainsTable);
-            var loopGuard = new TwoWayLoopGuard(job.Operations == SyncOperations.All ? overlap : new OperationFilter(overlap, job.Operations), job.Id, targetServer, await OriginMarker.PeerSessionsAsync(targetConnection, job.Id, cancellationToken).ConfigureAwait(false));
+            // The copies' overlap first: a statement they hold and the target need not run is left out before the loop
+            // guard could take its session for the other half's.
+            var loopGuard = new TwoWayLoopGuard(job.Operations == SyncOperations.All ? targetSink : new OperationFilter(targetSink, job.Operations), job.Id, targetServer,
+                await OriginMarker.PeerSessionsAsync(targetConnection, job.Id, cancellationToken).ConfigureAwait(false));
             targetSink.SaveWithCheckpoint(loopGuard);
-            var sink = new HeartbeatMeter(loopGuard, job.Id, Progress);
+            var sink = new HeartbeatMeter(new CopyOverlap(loopGuard, copies, selection.ContainsTable, start), job.Id, Progress);
             await ChangePump.RunAsync(changes.Reader, sink, start, () => stopRequested, stopBefore, cancellationToken).ConfigureAwait(false);
         }
         finally

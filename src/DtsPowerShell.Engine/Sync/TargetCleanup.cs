@@ -21,7 +21,11 @@ public static class TargetCleanup
     /// <returns>The statements that would do it by hand (for a message when the target cannot be reached).</returns>
     public static IReadOnlyList<string> Statements(string jobId)
     {
-        var statements = new List<string> { $"DROP DATABASE IF EXISTS {QualifiedName.Quote(DtsObjects.ScratchDatabasePrefix + jobId)}" };
+        var statements = new List<string>
+        {
+            $"DROP DATABASE IF EXISTS {QualifiedName.Quote(DtsObjects.ScratchDatabasePrefix + jobId)}",
+            $"DROP DATABASE IF EXISTS {QualifiedName.Quote(ScratchDatabase.ProbeDatabase(DtsObjects.ScratchDatabasePrefix + jobId))}",
+        };
         statements.AddRange(JobTables.Select(t => $"DELETE FROM {QualifiedName.Quote(DtsObjects.Database)}.{QualifiedName.Quote(t)} WHERE job_id = {SqlText.Quote(jobId)}"));
         statements.Add($"DROP TABLE IF EXISTS {Marker(jobId, renamed: false)}, {Marker(jobId, renamed: true)}");
         return statements;

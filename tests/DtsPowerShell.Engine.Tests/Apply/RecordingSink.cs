@@ -15,7 +15,7 @@ internal sealed class RecordingSink : IChangeSink
         Record($"rows {rows.Table.Database}.{rows.Table.Table} {rows.Kind} {mode}");
 
     public ValueTask StatementAsync(StatementChange statement, string? skipBecause, CancellationToken cancellationToken) =>
-        Record($"statement {statement.Query.Query}" + (skipBecause is null ? "" : " (skipped)"));
+        Record($"statement {statement.Query.Query}" + (skipBecause is null ? "" : $" (skipped: {skipBecause})"));
 
     public ValueTask EndAsync(TransactionEnd end, CancellationToken cancellationToken) => Record($"end {end.Position.Position}");
 

@@ -22,7 +22,7 @@ public sealed class SinkDecoratorTests
         {
             [("shop", "orders")] = new("shop", "orders", At(1000), At(2000), null, 10, true),
         };
-        var overlap = new CopyOverlap(sink, copies, (database, table) => database == "shop");
+        var overlap = new CopyOverlap(sink, copies, (database, table) => database == "shop", At(4));
         foreach (var start in new ulong[] { 500, 1500, 2500 })
         {
             await overlap.BeginAsync(At(start), none);
@@ -46,7 +46,7 @@ public sealed class SinkDecoratorTests
         {
             [("shop", "orders")] = new("shop", "orders", At(1000), At(5000), null, 10, true),
         };
-        var overlap = new CopyOverlap(sink, copies, (database, table) => database == "shop");
+        var overlap = new CopyOverlap(sink, copies, (database, table) => database == "shop", At(4));
         await overlap.BeginAsync(At(500), none);
         await overlap.StatementAsync(Statement("ALTER TABLE orders ADD c INT", Applied), null, none);
         await overlap.StatementAsync(Statement("ALTER TABLE orders ADD d INT", new DdlDecision(DdlOutcome.Skipped)), null, none);
@@ -57,7 +57,7 @@ public sealed class SinkDecoratorTests
         await overlap.RowsAsync(Rows("shop", "orders_2026"), ApplyMode.Exact, none);
 
         Assert.Equal(
-            ["begin 500", "statement ALTER TABLE orders ADD c INT (skipped)",
+            ["begin 500", "statement ALTER TABLE orders ADD c INT (skipped: its effect is in the initial copy, taken after it)",
              "begin 3000", "statement RENAME TABLE orders TO orders_2026", "begin 3500", "rows shop.orders_2026 Insert Idempotent"],
             sink.Calls);
         Assert.Equal(["orders_2026"], copies.Keys.Select(k => k.Table));
@@ -78,6 +78,8 @@ public sealed class SinkDecoratorTests
         await guard.BeginAsync(At(200), none);
         await guard.StatementAsync(Statement("ALTER TABLE orders ADD c INT", Applied, threadId: 77), null, none);
         await guard.StatementAsync(Statement("ALTER TABLE orders ADD d INT", Applied, threadId: 12), null, none);
+        // A reason given from outside (the copies hold it) stands.
+        await guard.StatementAsync(Statement("ALTER TABLE orders ADD e INT", Applied, threadId: 77), "copied", none);
         await guard.EndAsync(End(300), none);
 
         // A mark from another server (a cascade) is not the other half's: its rows go on.
@@ -86,7 +88,7 @@ public sealed class SinkDecoratorTests
         await guard.RowsAsync(Rows("shop", "orders"), ApplyMode.Exact, none);
 
         Assert.Equal(
-            ["begin 100", "end 200", "begin 200", "statement ALTER TABLE orders ADD c INT (skipped)", "statement ALTER TABLE orders ADD d INT", "end 300",
+            ["begin 100", "end 200", "begin 200", "statement ALTER TABLE orders ADD c INT (skipped: run on this job's target first: the job that syncs the other way brought it here)", "statement ALTER TABLE orders ADD d INT", "statement ALTER TABLE orders ADD e INT (skipped: copied)", "end 300",
              "begin 300", "rows _dts.txn_origin Insert Exact", "rows shop.orders Insert Exact"],
             sink.Calls);
     }
@@ -143,7 +145,7 @@ public sealed class SinkDecoratorTests
         await filter.EndAsync(End(200), none);
 
         Assert.Equal(
-            ["begin 100", "rows shop.orders Insert Exact", "rows shop.orders Delete Idempotent", "statement ALTER TABLE orders ADD c INT (skipped)", "statement GRANT SELECT ON shop.* TO u", "end 200"],
+            ["begin 100", "rows shop.orders Insert Exact", "rows shop.orders Delete Idempotent", "statement ALTER TABLE orders ADD c INT (skipped: the job's -Operation leaves DDL out)", "statement GRANT SELECT ON shop.* TO u", "end 200"],
             sink.Calls);
 
         var all = new RecordingSink();

@@ -42,6 +42,10 @@ public sealed class SyncCrashTests(SyncServers servers, ITestOutputHelper output
 
         JobControl.Start(servers.Store, job);
         Write(db, writes++, large: false);
+        // The target's tables are compared once the copy is done: a read of a table MariaDB is bulk-loading (an empty
+        // table, unique and foreign key checks off) once hung both the read and the load for good, after a killed load.
+        SyncServers.WaitFor(() => JobControl.GetStatus(servers.Store, job)!.State is SyncJobState.Synchronizing or SyncJobState.Failed, Deadline, $"the restarted worker to finish its copy (failpoint {failpoint})");
+        Assert.Equal(SyncJobState.Synchronizing, JobControl.GetStatus(servers.Store, job)!.State);
         servers.WaitUntilEqual(Deadline, ($"{db}.keyed", $"{db}.keyed"), ($"{db}.keyless", $"{db}.keyless"));
         // A DDL run twice (ADD COLUMN) would have failed the job; one lost would leave the structures apart.
         Assert.Equal(SyncServers.Structure(servers.Source, $"{db}.keyed"), SyncServers.Structure(servers.Target, $"{db}.keyed"));

@@ -9,10 +9,16 @@ internal sealed class RecordingSink : IChangeSink
 {
     public List<string> Calls { get; } = [];
 
+    /// <summary>The rows events that reached the sink, as they came.</summary>
+    public List<RowsEvent> RowEvents { get; } = [];
+
     public ValueTask BeginAsync(BinlogPosition at, CancellationToken cancellationToken) => Record($"begin {at.Position}");
 
-    public ValueTask RowsAsync(RowsEvent rows, ApplyMode mode, CancellationToken cancellationToken) =>
-        Record($"rows {rows.Table.Database}.{rows.Table.Table} {rows.Kind} {mode}");
+    public ValueTask RowsAsync(RowsEvent rows, ApplyMode mode, CancellationToken cancellationToken)
+    {
+        RowEvents.Add(rows);
+        return Record($"rows {rows.Table.Database}.{rows.Table.Table} {rows.Kind} {mode}");
+    }
 
     public ValueTask StatementAsync(StatementChange statement, string? skipBecause, CancellationToken cancellationToken) =>
         Record($"statement {statement.Query.Query}" + (skipBecause is null ? "" : $" (skipped: {skipBecause})"));

@@ -2,7 +2,6 @@ using DtsPowerShell.Engine.Binlog;
 using DtsPowerShell.Engine.Binlog.Events;
 using DtsPowerShell.Engine.Changes;
 using DtsPowerShell.Engine.Ddl;
-using DtsPowerShell.Engine.Schema;
 
 namespace DtsPowerShell.Engine.Apply;
 
@@ -61,7 +60,7 @@ public sealed class CopyOverlap(IChangeSink inner, Dictionary<(string Database, 
         }
 
         await inner.StatementAsync(statement, skipBecause, cancellationToken).ConfigureAwait(false);
-        MoveCopyStates(statement.SchemaChanges);
+        TableStates.Follow(copies, statement.SchemaChanges, (copy, name) => copy with { Database = name.Database, Table = name.Table });
     }
 
     public ValueTask EndAsync(TransactionEnd end, CancellationToken cancellationToken)
@@ -79,20 +78,5 @@ public sealed class CopyOverlap(IChangeSink inner, Dictionary<(string Database, 
         var tables = statement.Objects.Where(o => o.Name.Length > 0 && isSelected(o.Database, o.Name)).ToList();
         return tables.Count > 0
             && tables.All(o => copies.TryGetValue((o.Database, o.Name), out var copy) && transactionStart.CompareTo(copy.From) < 0);
-    }
-
-    private void MoveCopyStates(IReadOnlyDictionary<(string Database, string Table), TrackedTable?> changes)
-    {
-        var gone = changes.Where(c => c.Value is null && copies.ContainsKey(c.Key)).Select(c => c.Key).ToList();
-        var arrived = changes.Where(c => c.Value is not null && !copies.ContainsKey(c.Key)).Select(c => c.Key).ToList();
-        if (gone.Count == 1 && arrived.Count == 1)
-        {
-            copies[arrived[0]] = copies[gone[0]] with { Database = arrived[0].Database, Table = arrived[0].Table };
-        }
-
-        foreach (var name in gone)
-        {
-            copies.Remove(name);
-        }
     }
 }

@@ -75,21 +75,12 @@ public sealed class RowFilterSink : IChangeSink
     {
         ArgumentNullException.ThrowIfNull(statement);
         await inner.StatementAsync(statement, skipBecause, cancellationToken).ConfigureAwait(false);
-        var changes = statement.SchemaChanges;
-        var gone = changes.Where(c => c.Value is null && texts.ContainsKey(c.Key)).Select(c => c.Key).ToList();
-        var arrived = changes.Where(c => c.Value is not null && !texts.ContainsKey(c.Key)).Select(c => c.Key).ToList();
-        if (gone.Count == 1 && arrived.Count == 1)
+        foreach (var name in TableStates.Follow(texts, statement.SchemaChanges))
         {
-            texts[arrived[0]] = texts[gone[0]];
-        }
-
-        foreach (var name in gone)
-        {
-            texts.Remove(name);
             conditions.Remove(name);
         }
 
-        foreach (var (name, table) in changes.Where(c => c.Value is not null))
+        foreach (var (name, table) in statement.SchemaChanges.Where(c => c.Value is not null))
         {
             Read(name, table!.Schema, $"after the statement {statement.Query.Query}");
         }

@@ -38,16 +38,11 @@ public sealed class SyncJobRepository
                 "VALUES ($id, $name, $sh, $sp, $su, $ss, $sm, $sc, $th, $tp, $tu, $ts, $tm, $tc, $objects, $mapping, $initial, $state, $created, $start, $conflicts, $operations)";
             insert.Parameters.AddWithValue("$id", id);
             insert.Parameters.AddWithValue("$name", name);
-            AddEndpoint(insert, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
-            AddEndpoint(insert, "t", definition.Target, store.Secrets.Protect(definition.Target.Password, SecretContext(id, "target")));
-            insert.Parameters.AddWithValue("$objects", JsonSerializer.Serialize(definition.Selection.Objects.Select(o => o.ToString())));
-            insert.Parameters.AddWithValue("$mapping", JsonSerializer.Serialize(definition.Mapping.Entries));
+            AddChangeable(insert, id, definition);
             insert.Parameters.AddWithValue("$initial", (int)definition.InitialSync);
             insert.Parameters.AddWithValue("$state", nameof(SyncJobState.Created));
             insert.Parameters.AddWithValue("$created", createdAt.ToString("O", CultureInfo.InvariantCulture));
             insert.Parameters.AddWithValue("$start", (object?)definition.StartPosition ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$conflicts", definition.ConflictPolicy.ToString());
-            insert.Parameters.AddWithValue("$operations", definition.Operations.ToString());
             try
             {
                 insert.ExecuteNonQuery();
@@ -79,12 +74,7 @@ public sealed class SyncJobRepository
             "target_user = $tu, target_secret = $ts, target_ssl_mode = $tm, target_ssl_ca = $tc, objects = $objects, mapping = $mapping, conflict_policy = $conflicts, operations = $operations WHERE id = $id";
         update.Parameters.AddWithValue("$id", id);
         update.Parameters.AddWithValue("$name", definition.Name ?? throw new ArgumentException("An update needs the job's name.", nameof(definition)));
-        AddEndpoint(update, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
-        AddEndpoint(update, "t", definition.Target, store.Secrets.Protect(definition.Target.Password, SecretContext(id, "target")));
-        update.Parameters.AddWithValue("$objects", JsonSerializer.Serialize(definition.Selection.Objects.Select(o => o.ToString())));
-        update.Parameters.AddWithValue("$mapping", JsonSerializer.Serialize(definition.Mapping.Entries));
-        update.Parameters.AddWithValue("$conflicts", definition.ConflictPolicy.ToString());
-        update.Parameters.AddWithValue("$operations", definition.Operations.ToString());
+        AddChangeable(update, id, definition);
         if (update.ExecuteNonQuery() == 0)
         {
             return null;
@@ -106,6 +96,17 @@ public sealed class SyncJobRepository
 
         transaction.Commit();
         return Get(id);
+    }
+
+    /// <summary>The parameters of what Set-DtsSyncJob can change (and a new job sets): accounts, secrets, TLS, objects, mapping, policy, operations.</summary>
+    private void AddChangeable(SqliteCommand command, string id, SyncJobDefinition definition)
+    {
+        AddEndpoint(command, "s", definition.Source, store.Secrets.Protect(definition.Source.Password, SecretContext(id, "source")));
+        AddEndpoint(command, "t", definition.Target, store.Secrets.Protect(definition.Target.Password, SecretContext(id, "target")));
+        command.Parameters.AddWithValue("$objects", JsonSerializer.Serialize(definition.Selection.Objects.Select(o => o.ToString())));
+        command.Parameters.AddWithValue("$mapping", JsonSerializer.Serialize(definition.Mapping.Entries));
+        command.Parameters.AddWithValue("$conflicts", definition.ConflictPolicy.ToString());
+        command.Parameters.AddWithValue("$operations", definition.Operations.ToString());
     }
 
     public IReadOnlyList<SyncJob> List() => Query("ORDER BY created_at, id", null);

@@ -137,7 +137,23 @@ internal sealed class ConditionCompiler(string text, TableSchema table)
                     throw Refuse("LIKE … ESCAPE", "Use the default escape character, the backslash: LIKE 'a\\_b'.");
                 }
 
-                Eval like = row => SqlValues.Bool(SqlValues.Like(l(row), pattern(row), collation));
+                // The pattern is read into a regular expression when it changes (for a literal: once).
+                (string Text, bool IgnoreCase, System.Text.RegularExpressions.Regex Regex)? last = null;
+                Eval like = row =>
+                {
+                    if (l(row) is not { } value || pattern(row) is not { } p)
+                    {
+                        return null;
+                    }
+
+                    var (text, ignoreCase) = (SqlValues.Text(p), SqlValues.IsCaseInsensitive(collation) && value is not byte[]);
+                    if (last is not { } known || known.Text != text || known.IgnoreCase != ignoreCase)
+                    {
+                        last = known = (text, ignoreCase, SqlValues.LikeRegex(text, ignoreCase));
+                    }
+
+                    return known.Regex.IsMatch(SqlValues.Text(value)) ? 1L : 0L;
+                };
                 left = (not ? Negate(like) : like, null);
             }
             else if (not)

@@ -6,7 +6,8 @@ namespace DtsPowerShell.Engine.Changes.Conditions;
 /// A SQL condition on a table's rows (a job's row filter), read once against the table's columns and evaluated on
 /// each row the binlog holds, with MySQL's semantics (<see cref="SqlValues"/>): AND, OR, NOT with NULL as unknown;
 /// comparisons by the column's collation; IN, BETWEEN, LIKE, IS [NOT] NULL; arithmetic; common string, number and
-/// date functions. A row is taken only where the condition is true, as a WHERE clause takes it.
+/// date functions. A row is taken only where the condition is true, as a WHERE clause takes it. One instance is for
+/// one thread (it keeps the last LIKE pattern it read).
 /// </summary>
 public sealed class RowCondition
 {

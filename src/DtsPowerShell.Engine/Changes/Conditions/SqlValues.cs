@@ -78,22 +78,17 @@ internal static class SqlValues
             : string.CompareOrdinal(left2, right2);
     }
 
-    /// <summary>LIKE with <c>%</c>, <c>_</c> and the escape character <c>\</c>; case as the collation has it.</summary>
-    public static bool? Like(object? value, object? pattern, string? collation)
+    /// <summary>A LIKE pattern (<c>%</c>, <c>_</c>, the escape character <c>\</c>) as a regular expression; case ignored or not.</summary>
+    public static Regex LikeRegex(string pattern, bool ignoreCase)
     {
-        if (value is null || pattern is null)
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(pattern);
         var regex = new StringBuilder("^");
-        var text = Text(pattern);
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < pattern.Length; i++)
         {
-            var c = text[i];
-            if (c == '\\' && i + 1 < text.Length)
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
             {
-                regex.Append(Regex.Escape(text[++i].ToString()));
+                regex.Append(Regex.Escape(pattern[++i].ToString()));
             }
             else
             {
@@ -101,8 +96,8 @@ internal static class SqlValues
             }
         }
 
-        var options = RegexOptions.Singleline | RegexOptions.CultureInvariant | (IsCaseInsensitive(collation) && value is not byte[] ? RegexOptions.IgnoreCase : RegexOptions.None);
-        return Regex.IsMatch(Text(value), regex.Append('$').ToString(), options, TimeSpan.FromSeconds(1));
+        var options = RegexOptions.Singleline | RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
+        return new Regex(regex.Append('$').ToString(), options, TimeSpan.FromSeconds(1));
     }
 
     public static object? Arithmetic(char op, object? a, object? b)
@@ -175,7 +170,7 @@ internal static class SqlValues
 
     private static int Scale(decimal value) => (decimal.GetBits(value)[3] >> 16) & 0xFF;
 
-    private static bool IsCaseInsensitive(string? collation) => collation is null || collation.EndsWith("_ci", StringComparison.OrdinalIgnoreCase);
+    public static bool IsCaseInsensitive(string? collation) => collation is null || collation.EndsWith("_ci", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsBinary(string? collation) => collation is not null && (collation == "binary" || collation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase));
 
